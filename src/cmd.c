@@ -1,0 +1,166 @@
+/* The command table and what every command shares: dispatch, help, the
+ * ledger opened on demand, error printing and ':' line splitting. */
+#include "cmd.h"
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include "status.h"
+#include "xalloc.h"
+
+/* One entry per command, in the order `dun help` lists them. */
+const struct cmd_entry cmd_table[] = {
+	{"init", "", "Create the ledger (idempotent) and load the default dunning scenarios.", cmd_init},
+	{"customers", "", "List customers with their receivable balance, overdue amount and risk class.", cmd_customers},
+	{"invoices", "[--customer CODE] [--open]", "List invoices and credit notes with their open amount and status, as of the as-of date.", cmd_invoices},
+	{"show", "CODE", "Show one customer's whole story: details, open items, disputes, promises and recent activity.", cmd_show},
+	{"help", "[COMMAND]", "List the commands, or explain one.", cmd_help},
+	{NULL, NULL, NULL, NULL},
+};
+
+const struct cmd_entry *cmd_find(const char *name)
+{
+	for (const struct cmd_entry *c = cmd_table; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+static void print_entry(FILE *out, const struct cmd_entry *c)
+{
+	fprintf(out, "usage: dun %s%s%s\n\n%s\n", c->name, *c->usage ? " " : "", c->usage, c->help);
+}
+
+int cmd_help(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	if (argc > 2)
+		return cmd_usage(ctx, "help");
+	if (argc == 2) {
+		const struct cmd_entry *c = cmd_find(argv[1]);
+		if (c == NULL)
+			return cmd_error(ctx, DUN_EUSAGE, "unknown command \"%s\" (see `dun help`)", argv[1]);
+		print_entry(ctx->out, c);
+		return DUN_OK;
+	}
+	fputs("usage: dun [--db PATH] [--config FILE] [--as-of YYYY-MM-DD] [--format table|csv|json] COMMAND [ARGS]\n"
+	    "       dun            open the workstation\n\ncommands:\n", ctx->out);
+	for (const struct cmd_entry *c = cmd_table; c->name; c++)
+		fprintf(ctx->out, "  %-10s %s\n", c->name, c->usage);
+	fputs("\n`dun help COMMAND` or `dun COMMAND --help` explains one.\n", ctx->out);
+	return DUN_OK;
+}
+
+int cmd_dispatch(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	if (argc < 1)
+		return cmd_usage(ctx, "help");
+	const struct cmd_entry *c = cmd_find(argv[0]);
+	if (c == NULL)
+		return cmd_error(ctx, DUN_EUSAGE, "unknown command \"%s\" (see `dun help`)", argv[0]);
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+			print_entry(ctx->out, c);
+			return DUN_OK;
+		}
+	}
+	return c->handler(ctx, argc, argv);
+}
+
+int cmd_store(struct cmd_ctx *ctx, int flags, struct store **out)
+{
+	if (ctx->store == NULL) {
+		char *path = store_path_resolve(ctx->db_option, false);
+		char *cause = NULL;
+		int rc = store_open(path, flags, &ctx->store, &cause);
+		free(path);
+		if (rc != DUN_OK)
+			return cmd_fail(ctx, rc, cause);
+	}
+	*out = ctx->store;
+	return DUN_OK;
+}
+
+int cmd_error(struct cmd_ctx *ctx, int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("dun: ", ctx->err);
+	vfprintf(ctx->err, fmt, ap);
+	fputc('\n', ctx->err);
+	va_end(ap);
+	return status;
+}
+
+int cmd_fail(struct cmd_ctx *ctx, int status, char *cause)
+{
+	cmd_error(ctx, status, "%s", cause ? cause : "failed");
+	free(cause);
+	return status;
+}
+
+int cmd_usage(struct cmd_ctx *ctx, const char *name)
+{
+	const struct cmd_entry *c = cmd_find(name);
+	if (c != NULL)
+		fprintf(ctx->err, "usage: dun %s%s%s\n", c->name, *c->usage ? " " : "", c->usage);
+	return DUN_EUSAGE;
+}
+
+void cmd_options_reset(void)
+{
+	optind = 0; /* GNU getopt: 0 re-initialises its whole state */
+	opterr = 1;
+}
+
+int cmd_parse_date(struct cmd_ctx *ctx, const char *option, const char *text, day_t *out)
+{
+	if (!date_parse_iso(text, out))
+		return cmd_error(ctx, DUN_EUSAGE, "%s \"%s\": expected a date YYYY-MM-DD", option, text);
+	return DUN_OK;
+}
+
+int cmd_split(const char *line, int *argc, char ***argv, char **cause)
+{
+	char **words = NULL;
+	int n = 0;
+	const char *s = line;
+	for (;;) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s == '\0')
+			break;
+		struct buf w = {0};
+		char quote = 0;
+		buf_puts(&w, "");
+		while (*s != '\0' && (quote || (*s != ' ' && *s != '\t'))) {
+			if (quote && *s == quote) {
+				quote = 0;
+			} else if (!quote && (*s == '"' || *s == '\'')) {
+				quote = *s;
+			} else if (*s == '\\' && quote != '\'' && s[1] != '\0') {
+				buf_putc(&w, *++s);
+			} else {
+				buf_putc(&w, *s);
+			}
+			s++;
+		}
+		if (quote) {
+			buf_free(&w);
+			cmd_words_free(n, words);
+			return dun_fail(cause, DUN_EUSAGE, "unterminated quote");
+		}
+		words = xreallocarray(words, (size_t)n + 2, sizeof *words);
+		words[n++] = buf_take(&w);
+		words[n] = NULL;
+	}
+	*argc = n;
+	*argv = words;
+	return DUN_OK;
+}
+
+void cmd_words_free(int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++)
+		free(argv[i]);
+	free(argv);
+}

@@ -1,0 +1,69 @@
+/* Every user action is a named command in one table (name, usage, help,
+ * handler), run by the CLI, by the TUI's ':' line and by its key map. The
+ * handlers live in cmd_*.c; they parse their own options with getopt_long
+ * (after cmd_options_reset), call the core and print through report.h. */
+#ifndef DUN_CMD_H
+#define DUN_CMD_H
+#include <stdbool.h>
+#include <stdio.h>
+#include "config.h"
+#include "date.h"
+#include "report.h"
+#include "store.h"
+
+struct cmd_ctx {
+	const char *db_option;   /* --db, or NULL */
+	const char *config_option;
+	struct store *store;     /* opened on demand by cmd_store */
+	struct config config;
+	day_t today;             /* DUN_TODAY or the clock */
+	day_t as_of;             /* --as-of, else today */
+	bool as_of_given;
+	enum report_format format;
+	FILE *out, *err;
+	bool in_tui;             /* run from the TUI's ':' line */
+};
+
+struct cmd_entry {
+	const char *name;
+	const char *usage;       /* arguments after the name */
+	const char *help;        /* one paragraph */
+	int (*handler)(struct cmd_ctx *ctx, int argc, char **argv);
+};
+
+/* The table, ended by an entry whose name is NULL. */
+extern const struct cmd_entry cmd_table[];
+const struct cmd_entry *cmd_find(const char *name);
+
+/* Runs argv[0] with its arguments: handles --help / -h, then the handler.
+ * Returns the exit status of SPEC §4. */
+int cmd_dispatch(struct cmd_ctx *ctx, int argc, char **argv);
+
+/* Opens the ledger (once; later calls return the same store). Prints the
+ * error and returns its status on failure. */
+int cmd_store(struct cmd_ctx *ctx, int flags, struct store **out);
+/* Prints "dun: MESSAGE" to ctx->err and returns status. */
+int cmd_error(struct cmd_ctx *ctx, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Prints a cause (already "FILE:LINE: FIELD ...: reason"), frees it, and
+ * returns status. */
+int cmd_fail(struct cmd_ctx *ctx, int status, char *cause);
+/* Prints the command's usage line to ctx->err and returns DUN_EUSAGE. */
+int cmd_usage(struct cmd_ctx *ctx, const char *name);
+/* Before each getopt_long loop in a handler (handlers are reentrant from
+ * the TUI, getopt keeps global state). */
+void cmd_options_reset(void);
+/* Parses a date argument (ISO) or fails with a usage message. */
+int cmd_parse_date(struct cmd_ctx *ctx, const char *option, const char *text, day_t *out);
+
+/* Splits a ':' command line into words (single and double quotes,
+ * backslash escapes). The caller frees with cmd_words_free. */
+int cmd_split(const char *line, int *argc, char ***argv, char **cause);
+void cmd_words_free(int argc, char **argv);
+
+/* Handlers, one per command (cmd_*.c). */
+int cmd_help(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_init(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_customers(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_invoices(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_show(struct cmd_ctx *ctx, int argc, char **argv);
+#endif

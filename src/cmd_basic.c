@@ -1,0 +1,294 @@
+/* The ledger's basic commands: init, and the customer and invoice lists. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cmd.h"
+#include "ledger.h"
+#include "status.h"
+#include "text.h"
+#include "xalloc.h"
+
+int cmd_init(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return cmd_usage(ctx, "init");
+	struct store *s;
+	int rc = cmd_store(ctx, STORE_CREATE, &s);
+	if (rc != DUN_OK)
+		return rc;
+	fprintf(ctx->out, "ledger ready: %s\n", store_path(s));
+	return DUN_OK;
+}
+
+/* An item's open amount as of ?1: today's open amount with the allocations
+ * dated after ?1 added back (positive for invoices, negative for credits). */
+#define SQL_OPEN_AS_OF \
+	"i.open_amount + CASE WHEN i.kind = 'invoice'" \
+	" THEN (SELECT coalesce(sum(a.amount), 0) FROM allocation a WHERE a.invoice_id = i.id AND a.date > ?1)" \
+	" ELSE -(SELECT coalesce(sum(a.amount), 0) FROM allocation a WHERE a.credit_id = i.id AND a.date > ?1) END"
+
+static const struct report_column customer_columns[] = {
+	{"code", REPORT_TEXT}, {"name", REPORT_TEXT}, {"segment", REPORT_TEXT},
+	{"collector", REPORT_TEXT}, {"terms", REPORT_TEXT}, {"credit_limit", REPORT_NUMBER},
+	{"currency", REPORT_TEXT}, {"email", REPORT_TEXT}, {"phone", REPORT_TEXT},
+	{"language", REPORT_TEXT}, {"balance", REPORT_NUMBER}, {"overdue", REPORT_NUMBER},
+	{"risk_class", REPORT_TEXT},
+};
+
+/* Balance = items issued minus payments received up to ?1 (so it needs no
+ * allocation); overdue = open amount past due at ?1. Both in the
+ * customer's currency. */
+static const char sql_customers[] =
+	"SELECT c.code, c.name, c.segment, c.collector, c.terms, c.credit_limit, c.currency,"
+	" c.email, c.phone, c.language,"
+	" (SELECT coalesce(sum(i.amount), 0) FROM invoice i"
+	"   WHERE i.customer_id = c.id AND i.issue_date <= ?1 AND i.currency = c.currency)"
+	" - (SELECT coalesce(sum(p.amount), 0) FROM payment p"
+	"   WHERE p.customer_id = c.id AND p.date <= ?1 AND p.currency = c.currency),"
+	" (SELECT coalesce(sum(" SQL_OPEN_AS_OF "), 0) FROM invoice i"
+	"   WHERE i.customer_id = c.id AND i.kind = 'invoice' AND i.due_date < ?1 AND i.issue_date <= ?1"
+	"   AND i.currency = c.currency"
+	"   AND (i.open_amount <> 0 OR i.paid_date > ?1)),"
+	" coalesce(r.class, '')"
+	" FROM customer c LEFT JOIN risk r ON r.customer_id = c.id ORDER BY c.code";
+
+int cmd_customers(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return cmd_usage(ctx, "customers");
+	struct store *s;
+	int rc = cmd_store(ctx, 0, &s);
+	if (rc != DUN_OK)
+		return rc;
+	sqlite3_stmt *st = store_stmt(s, sql_customers);
+	store_bind_date(st, 1, ctx->as_of);
+	struct report *r = report_begin(ctx->out, ctx->format, customer_columns,
+	    (int)(sizeof customer_columns / sizeof customer_columns[0]));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int exp = money_exponent(store_column_text(st, 6));
+		for (int col = 0; col < 5; col++)
+			report_text(r, store_column_text(st, col));
+		report_money(r, sqlite3_column_int64(st, 5), exp);
+		for (int col = 6; col < 10; col++)
+			report_text(r, store_column_text(st, col));
+		report_money(r, sqlite3_column_int64(st, 10), exp);
+		report_money(r, sqlite3_column_int64(st, 11), exp);
+		report_text(r, store_column_text(st, 12));
+		report_row_end(r);
+	}
+	sqlite3_reset(st);
+	report_end(r);
+	if (rc != SQLITE_DONE) {
+		char *cause = NULL;
+		return cmd_fail(ctx, store_error(s, "list customers", &cause), cause);
+	}
+	return DUN_OK;
+}
+
+static const struct report_column invoice_columns[] = {
+	{"number", REPORT_TEXT}, {"customer", REPORT_TEXT}, {"kind", REPORT_TEXT},
+	{"issue_date", REPORT_DATE}, {"due_date", REPORT_DATE}, {"currency", REPORT_TEXT},
+	{"amount", REPORT_NUMBER}, {"open", REPORT_NUMBER}, {"status", REPORT_TEXT},
+	{"days_overdue", REPORT_NUMBER},
+};
+
+static const char sql_invoices[] =
+	"SELECT * FROM (SELECT i.number, c.code, i.kind, i.issue_date, i.due_date, i.currency, i.amount,"
+	" " SQL_OPEN_AS_OF " AS open,"
+	" EXISTS (SELECT 1 FROM dispute d WHERE d.invoice_id = i.id AND d.opened <= ?1"
+	"   AND (d.resolved IS NULL OR d.resolved > ?1))"
+	" FROM invoice i JOIN customer c ON c.id = i.customer_id"
+	" WHERE i.issue_date <= ?1 AND (?2 IS NULL OR c.code = ?2)"
+	" ORDER BY c.code, i.due_date, i.number)"
+	" WHERE ?3 = 0 OR open <> 0";
+
+int cmd_invoices(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"customer", required_argument, NULL, 'c'},
+		{"open", no_argument, NULL, 'o'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *customer = NULL;
+	int only_open = 0, opt;
+	cmd_options_reset();
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		if (opt == 'c')
+			customer = optarg;
+		else if (opt == 'o')
+			only_open = 1;
+		else
+			return cmd_usage(ctx, "invoices");
+	}
+	if (optind != argc)
+		return cmd_usage(ctx, "invoices");
+	struct store *s;
+	int rc = cmd_store(ctx, 0, &s);
+	if (rc != DUN_OK)
+		return rc;
+	if (customer != NULL && ledger_customer_id(s, customer) == 0)
+		return cmd_error(ctx, DUN_EDATA, "customer \"%s\": no such customer", customer);
+	sqlite3_stmt *st = store_stmt(s, sql_invoices);
+	store_bind_date(st, 1, ctx->as_of);
+	store_bind_text(st, 2, customer);
+	sqlite3_bind_int(st, 3, only_open);
+	struct report *r = report_begin(ctx->out, ctx->format, invoice_columns,
+	    (int)(sizeof invoice_columns / sizeof invoice_columns[0]));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int exp = money_exponent(store_column_text(st, 5));
+		bool credit = strcmp(store_column_text(st, 2), "credit_note") == 0;
+		money_t open = sqlite3_column_int64(st, 7);
+		day_t due = store_column_date(st, 4);
+		for (int col = 0; col < 3; col++)
+			report_text(r, store_column_text(st, col));
+		report_date(r, store_column_date(st, 3));
+		report_date(r, due);
+		report_text(r, store_column_text(st, 5));
+		report_money(r, sqlite3_column_int64(st, 6), exp);
+		report_money(r, open, exp);
+		report_text(r, credit ? "credit" : open == 0 ? "paid" : sqlite3_column_int(st, 8) ? "disputed" : "open");
+		report_int(r, !credit && open > 0 && due < ctx->as_of ? ctx->as_of - due : 0);
+		report_row_end(r);
+	}
+	sqlite3_reset(st);
+	report_end(r);
+	if (rc != SQLITE_DONE) {
+		char *cause = NULL;
+		return cmd_fail(ctx, store_error(s, "list invoices", &cause), cause);
+	}
+	return DUN_OK;
+}
+
+static const char sql_show_customer[] =
+	"SELECT c.id, c.code, c.name, c.segment, c.collector, c.terms, c.credit_limit, c.currency,"
+	" c.email, c.phone, c.language, c.scenario, c.on_hold, c.notes,"
+	" coalesce(r.score, -1), coalesce(r.class, ''), coalesce(r.profile, ''), coalesce(r.factors, '')"
+	" FROM customer c LEFT JOIN risk r ON r.customer_id = c.id WHERE c.code = ?1";
+
+static const char sql_show_activity[] =
+	"SELECT a.date, a.kind, a.who, a.text, a.outcome, a.amount, a.currency,"
+	" (SELECT group_concat(i.number, ' ') FROM activity_invoice ai JOIN invoice i ON i.id = ai.invoice_id"
+	"   WHERE ai.activity_id = a.id)"
+	" FROM activity a WHERE a.customer_id = ?1 AND a.date <= ?2 ORDER BY a.date DESC, a.id DESC LIMIT 20";
+
+static const char sql_show_disputes[] =
+	"SELECT i.number, d.reason, d.owner, d.opened, d.resolved, d.resolution"
+	" FROM dispute d JOIN invoice i ON i.id = d.invoice_id"
+	" WHERE i.customer_id = ?1 AND d.opened <= ?2 ORDER BY d.opened DESC, d.id DESC";
+
+static const char sql_show_promises[] =
+	"SELECT p.made_date, p.promised_date, p.amount, p.currency, p.status,"
+	" (SELECT group_concat(i.number, ' ') FROM promise_invoice pi JOIN invoice i ON i.id = pi.invoice_id"
+	"   WHERE pi.promise_id = p.id)"
+	" FROM promise p WHERE p.customer_id = ?1 AND p.made_date <= ?2 ORDER BY p.made_date DESC, p.id DESC";
+
+/* Prints one customer's story as text sections; the invoice section is
+ * the `invoices --open` report for that customer. */
+int cmd_show(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	if (argc != 2)
+		return cmd_usage(ctx, "show");
+	struct store *s;
+	int rc = cmd_store(ctx, 0, &s);
+	if (rc != DUN_OK)
+		return rc;
+	sqlite3_stmt *st = store_stmt(s, sql_show_customer);
+	store_bind_text(st, 1, argv[1]);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return cmd_error(ctx, DUN_EDATA, "customer \"%s\": no such customer", argv[1]);
+	}
+	int64_t id = sqlite3_column_int64(st, 0);
+	char limit[MONEY_TEXT_MAX];
+	int exp = money_exponent(store_column_text(st, 7));
+	FILE *out = ctx->out;
+	fprintf(out, "%s  %s\n", store_column_text(st, 1), store_column_text(st, 2));
+	fprintf(out, "segment: %s  collector: %s  terms: %s  credit limit: %s %s\n",
+	    store_column_text(st, 3), store_column_text(st, 4), store_column_text(st, 5),
+	    money_format(sqlite3_column_int64(st, 6), exp, limit), store_column_text(st, 7));
+	fprintf(out, "email: %s  phone: %s  language: %s  scenario: %s%s\n",
+	    store_column_text(st, 8), store_column_text(st, 9), store_column_text(st, 10),
+	    *store_column_text(st, 11) ? store_column_text(st, 11) : "(default)",
+	    sqlite3_column_int(st, 12) ? "  ON HOLD" : "");
+	if (sqlite3_column_int(st, 14) >= 0)
+		fprintf(out, "risk: %d (%s) %s  why: %s\n", sqlite3_column_int(st, 14), store_column_text(st, 15),
+		    store_column_text(st, 16), store_column_text(st, 17));
+	if (*store_column_text(st, 13))
+		fprintf(out, "notes: %s\n", store_column_text(st, 13));
+	char *code = xstrdup(store_column_text(st, 1));
+	sqlite3_reset(st);
+
+	fputs("\nOpen items\n", out);
+	char *sub[] = {"invoices", "--open", "--customer", code, NULL};
+	enum report_format saved = ctx->format;
+	if (ctx->format != REPORT_JSON)
+		ctx->format = REPORT_TABLE;
+	rc = cmd_invoices(ctx, 4, sub);
+	ctx->format = saved;
+	free(code);
+	if (rc != DUN_OK)
+		return rc;
+
+	st = store_stmt(s, sql_show_disputes);
+	sqlite3_bind_int64(st, 1, id);
+	store_bind_date(st, 2, ctx->as_of);
+	bool first = true;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (first)
+			fputs("\nDisputes\n", out);
+		first = false;
+		fprintf(out, "%s  %s  owner %s  opened %s", store_column_text(st, 0), store_column_text(st, 1),
+		    *store_column_text(st, 2) ? store_column_text(st, 2) : "-", store_column_text(st, 3));
+		if (sqlite3_column_type(st, 4) != SQLITE_NULL && strcmp(store_column_text(st, 4),
+		    store_column_text(st, 3)) >= 0 && store_column_date(st, 4) <= ctx->as_of)
+			fprintf(out, "  resolved %s: %s", store_column_text(st, 4), store_column_text(st, 5));
+		else
+			fputs("  open", out);
+		fputc('\n', out);
+	}
+	sqlite3_reset(st);
+
+	st = store_stmt(s, sql_show_promises);
+	sqlite3_bind_int64(st, 1, id);
+	store_bind_date(st, 2, ctx->as_of);
+	first = true;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char amount[MONEY_TEXT_MAX];
+		if (first)
+			fputs("\nPromises\n", out);
+		first = false;
+		fprintf(out, "made %s  for %s  %s %s  %s  %s\n", store_column_text(st, 0), store_column_text(st, 1),
+		    money_format(sqlite3_column_int64(st, 2), money_exponent(store_column_text(st, 3)), amount),
+		    store_column_text(st, 3), store_column_text(st, 4), store_column_text(st, 5));
+	}
+	sqlite3_reset(st);
+
+	fputs("\nActivity (newest first)\n", out);
+	st = store_stmt(s, sql_show_activity);
+	sqlite3_bind_int64(st, 1, id);
+	store_bind_date(st, 2, ctx->as_of);
+	first = true;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		first = false;
+		char *text = text_sanitize(store_column_text(st, 3));
+		fprintf(out, "%s  %-12s %-8s %s", store_column_text(st, 0), store_column_text(st, 1),
+		    store_column_text(st, 2), text);
+		free(text);
+		if (*store_column_text(st, 4))
+			fprintf(out, " [%s]", store_column_text(st, 4));
+		if (sqlite3_column_type(st, 5) != SQLITE_NULL) {
+			char amount[MONEY_TEXT_MAX];
+			fprintf(out, " %s %s", money_format(sqlite3_column_int64(st, 5),
+			    money_exponent(store_column_text(st, 6)), amount), store_column_text(st, 6));
+		}
+		if (*store_column_text(st, 7))
+			fprintf(out, " (%s)", store_column_text(st, 7));
+		fputc('\n', out);
+	}
+	if (first)
+		fputs("(none)\n", out);
+	sqlite3_reset(st);
+	return DUN_OK;
+}

@@ -1,0 +1,242 @@
+/* Configuration file reading (libinih). */
+#include "config.h"
+#include <errno.h>
+#include <ini.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "status.h"
+#include "xalloc.h"
+
+void config_defaults(struct config *cfg)
+{
+	memset(cfg, 0, sizeof *cfg);
+	cfg->company_name = xstrdup("");
+	cfg->company_address = xstrdup("");
+	cfg->base_currency = xstrdup("EUR");
+	cfg->payment_link = xstrdup("");
+	cfg->mail_from = xstrdup("");
+	cfg->mail_transport = xstrdup("sendmail /usr/sbin/sendmail -oi -t");
+	cfg->late_interest_rate = xstrdup("12.15");
+	cfg->recovery_indemnity = 4000;
+	cfg->promise_grace_days = 2;
+	static const int edges[] = {30, 60, 90, 120};
+	memcpy(cfg->aging_buckets, edges, sizeof edges);
+	cfg->aging_bucket_count = 4;
+	cfg->ui_collector = xstrdup("");
+	cfg->match_patterns = xstrdup("");
+	cfg->match_min_confidence = 0.90;
+}
+
+void config_free(struct config *cfg)
+{
+	free(cfg->path);
+	free(cfg->company_name);
+	free(cfg->company_address);
+	free(cfg->base_currency);
+	free(cfg->payment_link);
+	free(cfg->mail_from);
+	free(cfg->mail_transport);
+	free(cfg->late_interest_rate);
+	free(cfg->ui_collector);
+	free(cfg->match_patterns);
+	memset(cfg, 0, sizeof *cfg);
+}
+
+int config_parse_buckets(const char *text, int *edges, int *count, char **cause)
+{
+	int n = 0;
+	const char *s = text;
+	while (*s) {
+		char *end;
+		errno = 0;
+		long v = strtol(s, &end, 10);
+		if (end == s || errno != 0 || v <= 0 || v > 36500 || (n > 0 && v <= edges[n - 1]))
+			return dun_fail(cause, DUN_EUSAGE, "buckets \"%s\": expected increasing day counts like 30,60,90,120", text);
+		if (n == 8)
+			return dun_fail(cause, DUN_EUSAGE, "buckets \"%s\": at most 8 edges", text);
+		edges[n++] = (int)v;
+		s = end;
+		if (*s == ',')
+			s++;
+		else if (*s != '\0')
+			return dun_fail(cause, DUN_EUSAGE, "buckets \"%s\": expected increasing day counts like 30,60,90,120", text);
+	}
+	if (n == 0)
+		return dun_fail(cause, DUN_EUSAGE, "buckets \"%s\": expected increasing day counts like 30,60,90,120", text);
+	*count = n;
+	return DUN_OK;
+}
+
+struct parse_state {
+	struct config *cfg;
+	char *cause;
+	int line;
+};
+
+struct counted_reader {
+	FILE *f;
+	int *line;
+};
+
+static char *read_counted(char *str, int num, void *stream)
+{
+	struct counted_reader *r = stream;
+	char *got = fgets(str, num, r->f);
+	if (got != NULL)
+		(*r->line)++;
+	return got;
+}
+
+int config_ini_parse(FILE *f, int (*handler)(void *user, const char *section,
+    const char *key, const char *value), void *user, int *line)
+{
+	struct counted_reader r = {f, line};
+	*line = 0;
+	return ini_parse_stream(read_counted, &r, handler, user);
+}
+
+static void set_string(char **field, const char *value)
+{
+	free(*field);
+	*field = xstrdup(value);
+}
+
+/* Returns NULL when the value is fine, else why not. */
+static const char *config_set(struct config *cfg, const char *section, const char *key, const char *value)
+{
+	const char *why;
+	if (strcmp(section, "company") == 0) {
+		if (strcmp(key, "name") == 0)
+			set_string(&cfg->company_name, value);
+		else if (strcmp(key, "address") == 0)
+			set_string(&cfg->company_address, value);
+		else if (strcmp(key, "base_currency") == 0) {
+			if (!money_currency_valid(value))
+				return "not an ISO 4217 currency code";
+			set_string(&cfg->base_currency, value);
+		} else if (strcmp(key, "payment_link") == 0)
+			set_string(&cfg->payment_link, value);
+		else
+			return "unknown key";
+	} else if (strcmp(section, "mail") == 0) {
+		if (strcmp(key, "from") == 0) {
+			if (strpbrk(value, "\r\n"))
+				return "line breaks are not allowed";
+			set_string(&cfg->mail_from, value);
+		} else if (strcmp(key, "transport") == 0)
+			set_string(&cfg->mail_transport, value);
+		else
+			return "unknown key";
+	} else if (strcmp(section, "dunning") == 0) {
+		if (strcmp(key, "late_interest_rate") == 0) {
+			money_t rate;
+			if (!money_parse(value, 6, MONEY_MARK_DOT, &rate, &why) || rate < 0)
+				return "expected a non-negative annual percentage like 12.15";
+			set_string(&cfg->late_interest_rate, value);
+		} else if (strcmp(key, "recovery_indemnity") == 0) {
+			if (!money_parse(value, money_exponent(cfg->base_currency), MONEY_MARK_DOT,
+			    &cfg->recovery_indemnity, &why) || cfg->recovery_indemnity < 0)
+				return "expected a non-negative amount like 40.00";
+		} else if (strcmp(key, "promise_grace_days") == 0) {
+			char *end;
+			long v = strtol(value, &end, 10);
+			if (*value == '\0' || *end != '\0' || v < 0 || v > 365)
+				return "expected a number of days from 0 to 365";
+			cfg->promise_grace_days = (int)v;
+		} else
+			return "unknown key";
+	} else if (strcmp(section, "aging") == 0) {
+		if (strcmp(key, "buckets") == 0) {
+			char *cause = NULL;
+			if (config_parse_buckets(value, cfg->aging_buckets, &cfg->aging_bucket_count, &cause) != DUN_OK) {
+				free(cause);
+				return "expected increasing day counts like 30,60,90,120";
+			}
+		} else if (strcmp(key, "basis") == 0) {
+			if (strcmp(value, "due") == 0)
+				cfg->aging_basis_invoice = 0;
+			else if (strcmp(value, "invoice") == 0)
+				cfg->aging_basis_invoice = 1;
+			else
+				return "expected due or invoice";
+		} else
+			return "unknown key";
+	} else if (strcmp(section, "ui") == 0) {
+		if (strcmp(key, "collector") == 0)
+			set_string(&cfg->ui_collector, value);
+		else
+			return "unknown key";
+	} else if (strcmp(section, "match") == 0) {
+		if (strcmp(key, "pattern") == 0 || strcmp(key, "patterns") == 0) {
+			char *joined = *cfg->match_patterns ? xasprintf("%s\n%s", cfg->match_patterns, value) : xstrdup(value);
+			free(cfg->match_patterns);
+			cfg->match_patterns = joined;
+		} else if (strcmp(key, "min_confidence") == 0) {
+			char *end;
+			double v = strtod(value, &end);
+			if (*value == '\0' || *end != '\0' || v < 0 || v > 1)
+				return "expected a confidence from 0 to 1";
+			cfg->match_min_confidence = v;
+		} else
+			return "unknown key";
+	} else {
+		return "unknown section";
+	}
+	return NULL;
+}
+
+static int handler(void *user, const char *section, const char *key, const char *value)
+{
+	int line = ((struct parse_state *)user)->line;
+	struct parse_state *ps = user;
+	if (key == NULL)
+		return 1; /* a section header alone */
+	const char *why = config_set(ps->cfg, section, key, value);
+	if (why != NULL && ps->cause == NULL) {
+		ps->cause = xasprintf("%s:%d: %s \"%s\": %s", ps->cfg->path, line, key, value, why);
+	}
+	return why == NULL;
+}
+
+int config_load(const char *path, struct config *cfg, char **cause)
+{
+	char *resolved;
+	bool explicit = true;
+	const char *env = getenv("DUN_CONFIG");
+	if (path != NULL)
+		resolved = xstrdup(path);
+	else if (env != NULL && *env != '\0')
+		resolved = xstrdup(env);
+	else {
+		explicit = false;
+		const char *xdg = getenv("XDG_CONFIG_HOME");
+		const char *home = getenv("HOME");
+		resolved = (xdg && *xdg == '/') ? xasprintf("%s/dun/dun.ini", xdg)
+		    : xasprintf("%s/.config/dun/dun.ini", home ? home : ".");
+	}
+	FILE *f = fopen(resolved, "r");
+	if (f == NULL) {
+		int e = errno;
+		if (!explicit && e == ENOENT) {
+			free(resolved);
+			return DUN_OK;
+		}
+		dun_fail(cause, DUN_EDATA, "%s: cannot read the configuration: %s", resolved, strerror(e));
+		free(resolved);
+		return DUN_EDATA;
+	}
+	free(cfg->path);
+	cfg->path = resolved;
+	struct parse_state ps = {cfg, NULL, 0};
+	int rc = config_ini_parse(f, handler, &ps, &ps.line);
+	fclose(f);
+	if (ps.cause != NULL) {
+		dun_fail(cause, DUN_EDATA, "%s", ps.cause);
+		free(ps.cause);
+		return DUN_EDATA;
+	}
+	if (rc != 0)
+		return dun_fail(cause, DUN_EDATA, "%s:%d: malformed line", resolved, rc);
+	return DUN_OK;
+}

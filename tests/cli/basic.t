@@ -1,0 +1,23 @@
+#!/bin/sh
+# The CLI skeleton: help, exit codes, init, the ledger file's mode and the
+# refusal of a newer schema, lists on an empty and a small ledger.
+. "$top_srcdir/tests/lib.sh"
+plan 12
+
+expect "unknown command is a usage error" 2 "" "$DUN" frobnicate
+expect "bad --format is a usage error" 2 "" "$DUN" --format xml customers
+check "help lists init" sh -c "\"$DUN\" help | grep -q '^  init'"
+check "COMMAND --help prints its usage" sh -c "\"$DUN\" invoices --help | grep -q '^usage: dun invoices \[--customer CODE\] \[--open\]'"
+expect_err "no ledger yet is exit 1 with a hint" 1 \
+	"dun: $DB: no ledger here: run \`dun init\` and import your data, or \`dun demo\` for a demo ledger" \
+	"$DUN" --db "$DB" customers
+expect "init creates the ledger" 0 "ledger ready: $DB" "$DUN" --db "$DB" init
+expect "init is idempotent" 0 "ledger ready: $DB" "$DUN" --db "$DB" init
+check "ledger file is private (0600)" sh -c "[ \"\$(stat -c %a '$DB')\" = 600 ]"
+check "ledger is in WAL mode" sh -c "[ \"\$(sqlite3 '$DB' 'PRAGMA journal_mode')\" = wal ]"
+expect "customers on an empty ledger prints the header" 0 \
+	"code,name,segment,collector,terms,credit_limit,currency,email,phone,language,balance,overdue,risk_class" \
+	"$DUN" --db "$DB" customers
+sqlite3 "$DB" "PRAGMA user_version = 999"
+expect "a newer schema is refused with exit 3" 3 "" "$DUN" --db "$DB" customers
+DUN_TODAY=2026-02-30 expect "a bad DUN_TODAY is a usage error" 2 "" "$DUN" --db "$DB" customers
