@@ -14,6 +14,8 @@ const struct cmd_entry cmd_table[] = {
 	{"customers", "", "List customers with their receivable balance, overdue amount and risk class.", cmd_customers},
 	{"invoices", "[--customer CODE] [--open]", "List invoices and credit notes with their open amount and status, as of the as-of date.", cmd_invoices},
 	{"show", "CODE", "Show one customer's whole story: details, open items, disputes, promises and recent activity.", cmd_show},
+	{"aging", "[--by customer|segment|collector|total] [--basis due|invoice] [--buckets 30,60,90,120] [--currency XXX]",
+	    "Aging report as of the as-of date: each open invoice's open amount in a bucket by days past due (--basis due, the default) or since issue (--basis invoice); unapplied cash and open credits in `unapplied`; `total` the receivable balance; `disputed` the part under open dispute. Converted to the base currency at the latest rate on or before the as-of date, unless --currency keeps only that currency's items.", cmd_aging},
 	{"help", "[COMMAND]", "List the commands, or explain one.", cmd_help},
 	{NULL, NULL, NULL, NULL},
 };

@@ -66,4 +66,5 @@ int cmd_init(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_customers(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_invoices(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_show(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_aging(struct cmd_ctx *ctx, int argc, char **argv);
 #endif

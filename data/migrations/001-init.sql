@@ -94,7 +94,8 @@ CREATE TABLE payment (
 );
 CREATE INDEX payment_customer ON payment(customer_id, date);
 CREATE INDEX payment_date ON payment(date);
-CREATE INDEX payment_unapplied ON payment(customer_id, date, unapplied) WHERE unapplied <> 0;
+-- Covering index of the cash still unapplied (aging reads only this).
+CREATE INDEX payment_unapplied ON payment(customer_id, date, currency, unapplied) WHERE unapplied <> 0;
 
 CREATE TABLE allocation (
 	id INTEGER PRIMARY KEY,

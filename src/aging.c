@@ -1,0 +1,446 @@
+/* Aging as of any date from what is open now, without reading history:
+ * an item's open amount at D is its open amount now plus what was
+ * allocated to it after D (the allocation_date index finds those few), and
+ * items issued or paid after D are left out. Sums are kept per customer in
+ * scaled 128-bit values (fx.h) and rounded once per reported figure. */
+#include "aging.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fx.h"
+#include "status.h"
+#include "xalloc.h"
+
+void aging_options_default(struct aging_options *o)
+{
+	static const int edges[] = {30, 60, 90, 120};
+	memset(o, 0, sizeof *o);
+	o->as_of = DATE_NONE;
+	memcpy(o->edges, edges, sizeof edges);
+	o->nedges = 4;
+	o->base_currency = "EUR";
+	o->by = AGING_BY_CUSTOMER;
+}
+
+int aging_bucket_for(int days, const int *edges, int nedges)
+{
+	if (days <= 0)
+		return 0;
+	for (int i = 0; i < nedges; i++)
+		if (days <= edges[i])
+			return i + 1;
+	return nedges + 1;
+}
+
+void aging_bucket_name(int index, const int *edges, int nedges, char *buf, int size)
+{
+	if (index == 0)
+		snprintf(buf, (size_t)size, "current");
+	else if (index > nedges)
+		snprintf(buf, (size_t)size, "%d+", edges[nedges - 1] + 1);
+	else
+		snprintf(buf, (size_t)size, "%d-%d", index == 1 ? 1 : edges[index - 2] + 1, edges[index - 1]);
+}
+
+/* An id -> amount map, open addressing; ids are positive. */
+struct id_map {
+	struct id_entry {
+		int64_t id;
+		money_t amount;
+		bool used;
+	} *slots;
+	size_t cap, count;
+};
+
+static struct id_entry *id_map_slot(struct id_map *m, int64_t id)
+{
+	uint64_t h = (uint64_t)id * 0x9e3779b97f4a7c15ULL;
+	size_t i = (size_t)(h >> 20) & (m->cap - 1);
+	while (m->slots[i].id != 0 && m->slots[i].id != id)
+		i = (i + 1) & (m->cap - 1);
+	return &m->slots[i];
+}
+
+/* The entry of id, or NULL when absent and not insert. */
+static struct id_entry *id_map_find(struct id_map *m, int64_t id, bool insert)
+{
+	if (insert && (m->count + 1) * 2 > m->cap) {
+		struct id_map grown = {.cap = m->cap ? m->cap * 2 : 64, .count = m->count};
+		grown.slots = xcalloc(grown.cap, sizeof *grown.slots);
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->slots[i].id)
+				*id_map_slot(&grown, m->slots[i].id) = m->slots[i];
+		free(m->slots);
+		*m = grown;
+	}
+	if (m->count == 0 && !insert)
+		return NULL;
+	struct id_entry *e = id_map_slot(m, id);
+	if (e->id == 0) {
+		if (!insert)
+			return NULL;
+		e->id = id;
+		m->count++;
+	}
+	return e;
+}
+
+static void id_map_add(struct id_map *m, int64_t id, money_t amount)
+{
+	id_map_find(m, id, true)->amount += amount;
+}
+
+/* Sums of one customer (or of one group), scaled (fx.h). */
+struct acc {
+	fx_value bucket[AGING_MAX_BUCKETS];
+	fx_value unapplied;
+	fx_value disputed;
+	bool touched;
+};
+
+struct aging {
+	struct store *store;
+	const struct aging_options *o;
+	struct fx *fx;
+	char as_of[DATE_TEXT_MAX];
+	struct acc *accs;        /* by slot: customer id, or 1 with customer_id */
+	int64_t nslots;
+	struct id_map adjust;    /* invoice id -> allocated after D (negated for credit notes) */
+	struct id_map payadjust; /* payment id -> allocated after D */
+	struct id_map disputes;  /* invoice id -> disputed amount, -1 for all of it */
+};
+
+/* Slot 0 holds payments of no known customer. */
+static struct acc *acc_for(struct aging *a, int64_t customer_id)
+{
+	if (a->o->customer_id)
+		return customer_id == a->o->customer_id ? &a->accs[1] : NULL;
+	if (customer_id < 0 || customer_id >= a->nslots)
+		return NULL;
+	return &a->accs[customer_id];
+}
+
+/* Day number of trusted ISO text from the store. */
+static day_t iso_day(const char *t)
+{
+	day_t d;
+	return date_parse_iso(t, &d) ? d : 0;
+}
+
+static int add_invoice(struct aging *a, int64_t id, int64_t customer_id, const char *due, const char *issue,
+    const char *currency, money_t open, bool credit, char **cause)
+{
+	if (open == 0 || strcmp(issue, a->as_of) > 0)
+		return DUN_OK;
+	if (a->o->currency && strcmp(currency, a->o->currency) != 0)
+		return DUN_OK;
+	struct acc *acc = acc_for(a, customer_id);
+	if (acc == NULL)
+		return DUN_OK;
+	fx_value v;
+	int rc = fx_scale(a->fx, currency, open, &v, cause);
+	if (rc != DUN_OK)
+		return rc;
+	acc->touched = true;
+	if (credit) {
+		acc->unapplied += v;
+		return DUN_OK;
+	}
+	int days = (int)(a->o->as_of - iso_day(a->o->basis_invoice ? issue : due));
+	acc->bucket[aging_bucket_for(days, a->o->edges, a->o->nedges)] += v;
+	struct id_entry *d = id_map_find(&a->disputes, id, false);
+	if (d != NULL) {
+		money_t part = d->amount < 0 || d->amount > open ? open : d->amount;
+		if ((rc = fx_scale(a->fx, currency, part, &v, cause)) != DUN_OK)
+			return rc;
+		acc->disputed += v;
+	}
+	return DUN_OK;
+}
+
+static int add_payment(struct aging *a, int64_t customer_id, const char *date, const char *currency,
+    money_t unapplied, char **cause)
+{
+	if (unapplied == 0 || strcmp(date, a->as_of) > 0)
+		return DUN_OK;
+	if (a->o->currency && strcmp(currency, a->o->currency) != 0)
+		return DUN_OK;
+	struct acc *acc = acc_for(a, customer_id);
+	if (acc == NULL)
+		return DUN_OK;
+	fx_value v;
+	int rc = fx_scale(a->fx, currency, unapplied, &v, cause);
+	if (rc != DUN_OK)
+		return rc;
+	acc->touched = true;
+	acc->unapplied -= v;
+	return DUN_OK;
+}
+
+static int step_error(struct aging *a, sqlite3_stmt *st, int rc, char **cause)
+{
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? DUN_OK : store_error(a->store, "compute the aging", cause);
+}
+
+/* What was allocated after D, and the disputes open at D. */
+static int load_history(struct aging *a, char **cause)
+{
+	sqlite3_stmt *st = store_stmt(a->store,
+	    "SELECT invoice_id, coalesce(payment_id, 0), coalesce(credit_id, 0), amount FROM allocation WHERE date > ?1");
+	store_bind_text(st, 1, a->as_of);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		money_t amount = sqlite3_column_int64(st, 3);
+		id_map_add(&a->adjust, sqlite3_column_int64(st, 0), amount);
+		if (sqlite3_column_int64(st, 1))
+			id_map_add(&a->payadjust, sqlite3_column_int64(st, 1), amount);
+		else
+			id_map_add(&a->adjust, sqlite3_column_int64(st, 2), -amount);
+	}
+	if ((rc = step_error(a, st, rc, cause)) != DUN_OK)
+		return rc;
+	st = store_stmt(a->store,
+	    "SELECT invoice_id, coalesce(amount, -1) FROM dispute WHERE opened <= ?1 AND (resolved IS NULL OR resolved > ?1)");
+	store_bind_text(st, 1, a->as_of);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		id_map_find(&a->disputes, sqlite3_column_int64(st, 0), true)->amount = sqlite3_column_int64(st, 1);
+	return step_error(a, st, rc, cause);
+}
+
+/* Invoices open now, then those settled only after D. */
+static int scan_invoices(struct aging *a, char **cause)
+{
+	static const char all[] =
+	    "SELECT id, customer_id, due_date, issue_date, currency, open_amount, kind = 'credit_note'"
+	    " FROM invoice WHERE open_amount <> 0";
+	static const char one[] =
+	    "SELECT id, customer_id, due_date, issue_date, currency, open_amount, kind = 'credit_note'"
+	    " FROM invoice WHERE open_amount <> 0 AND customer_id = ?1";
+	sqlite3_stmt *st = store_stmt(a->store, a->o->customer_id ? one : all);
+	if (a->o->customer_id)
+		sqlite3_bind_int64(st, 1, a->o->customer_id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		money_t open = sqlite3_column_int64(st, 5);
+		struct id_entry *adj = id_map_find(&a->adjust, id, false);
+		if (adj != NULL) {
+			open += adj->amount;
+			adj->used = true;
+		}
+		int err = add_invoice(a, id, sqlite3_column_int64(st, 1), store_column_text(st, 2),
+		    store_column_text(st, 3), store_column_text(st, 4), open, sqlite3_column_int(st, 6), cause);
+		if (err != DUN_OK) {
+			sqlite3_reset(st);
+			return err;
+		}
+	}
+	if ((rc = step_error(a, st, rc, cause)) != DUN_OK)
+		return rc;
+
+	st = store_stmt(a->store,
+	    "SELECT customer_id, due_date, issue_date, currency, open_amount, kind = 'credit_note' FROM invoice WHERE id = ?1");
+	for (size_t i = 0; i < a->adjust.cap; i++) {
+		struct id_entry *e = &a->adjust.slots[i];
+		if (e->id == 0 || e->used)
+			continue;
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, e->id);
+		if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+			return step_error(a, st, rc, cause);
+		rc = add_invoice(a, e->id, sqlite3_column_int64(st, 0), store_column_text(st, 1), store_column_text(st, 2),
+		    store_column_text(st, 3), sqlite3_column_int64(st, 4) + e->amount, sqlite3_column_int(st, 5), cause);
+		if (rc != DUN_OK) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
+	sqlite3_reset(st);
+	return DUN_OK;
+}
+
+/* Payments with cash unapplied now, then those applied only after D. */
+static int scan_payments(struct aging *a, char **cause)
+{
+	static const char all[] =
+	    "SELECT id, coalesce(customer_id, 0), date, currency, unapplied FROM payment WHERE unapplied <> 0";
+	static const char one[] =
+	    "SELECT id, coalesce(customer_id, 0), date, currency, unapplied FROM payment"
+	    " WHERE unapplied <> 0 AND customer_id = ?1";
+	sqlite3_stmt *st = store_stmt(a->store, a->o->customer_id ? one : all);
+	if (a->o->customer_id)
+		sqlite3_bind_int64(st, 1, a->o->customer_id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		money_t unapplied = sqlite3_column_int64(st, 4);
+		struct id_entry *adj = id_map_find(&a->payadjust, sqlite3_column_int64(st, 0), false);
+		if (adj != NULL) {
+			unapplied += adj->amount;
+			adj->used = true;
+		}
+		int err = add_payment(a, sqlite3_column_int64(st, 1), store_column_text(st, 2), store_column_text(st, 3),
+		    unapplied, cause);
+		if (err != DUN_OK) {
+			sqlite3_reset(st);
+			return err;
+		}
+	}
+	if ((rc = step_error(a, st, rc, cause)) != DUN_OK)
+		return rc;
+
+	st = store_stmt(a->store, "SELECT coalesce(customer_id, 0), date, currency, unapplied FROM payment WHERE id = ?1");
+	for (size_t i = 0; i < a->payadjust.cap; i++) {
+		struct id_entry *e = &a->payadjust.slots[i];
+		if (e->id == 0 || e->used)
+			continue;
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, e->id);
+		if ((rc = sqlite3_step(st)) != SQLITE_ROW)
+			return step_error(a, st, rc, cause);
+		rc = add_payment(a, sqlite3_column_int64(st, 0), store_column_text(st, 1), store_column_text(st, 2),
+		    sqlite3_column_int64(st, 3) + e->amount, cause);
+		if (rc != DUN_OK) {
+			sqlite3_reset(st);
+			return rc;
+		}
+	}
+	sqlite3_reset(st);
+	return DUN_OK;
+}
+
+static void acc_merge(struct acc *into, const struct acc *from)
+{
+	for (int i = 0; i < AGING_MAX_BUCKETS; i++)
+		into->bucket[i] += from->bucket[i];
+	into->unapplied += from->unapplied;
+	into->disputed += from->disputed;
+	into->touched |= from->touched;
+}
+
+struct rows {
+	struct aging_row *rows;
+	int count, cap;
+};
+
+/* Rounds a group's sums once each and appends its row unless all is zero
+ * (the total row is always there). */
+static void emit(struct aging *a, struct rows *out, const struct acc *acc, int64_t customer_id,
+    const char *key, const char *name, bool always)
+{
+	struct aging_row row = {.customer_id = customer_id};
+	bool nonzero = false;
+	for (int i = 0; i < a->o->nedges + 2; i++) {
+		row.bucket[i] = fx_round(acc->bucket[i], 1);
+		row.total += row.bucket[i];
+		nonzero |= row.bucket[i] != 0;
+	}
+	row.unapplied = fx_round(acc->unapplied, 1);
+	row.total += row.unapplied;
+	row.disputed = fx_round(acc->disputed, 1);
+	nonzero |= row.unapplied != 0 || row.disputed != 0;
+	if (!nonzero && !always)
+		return;
+	row.key = xstrdup(key);
+	row.name = xstrdup(name);
+	snprintf(row.currency, sizeof row.currency, "%s", fx_target(a->fx));
+	if (out->count == out->cap) {
+		out->cap = out->cap ? out->cap * 2 : 64;
+		out->rows = xreallocarray(out->rows, (size_t)out->cap, sizeof *out->rows);
+	}
+	out->rows[out->count++] = row;
+}
+
+/* Walks customers in key order, folding each group's customers together.
+ * Cash of no known customer belongs to the empty key, which sorts first. */
+static int group_rows(struct aging *a, struct rows *out, char **cause)
+{
+	static const char by_code[] = "SELECT id, code, name, code FROM customer ORDER BY code";
+	static const char by_segment[] = "SELECT id, code, name, segment FROM customer ORDER BY segment, code";
+	static const char by_collector[] = "SELECT id, code, name, collector FROM customer ORDER BY collector, code";
+	static const char by_one[] = "SELECT id, code, name, code FROM customer WHERE id = ?1";
+	enum aging_by by = a->o->by;
+	const char *sql = a->o->customer_id ? by_one
+	    : by == AGING_BY_SEGMENT ? by_segment : by == AGING_BY_COLLECTOR ? by_collector : by_code;
+	struct acc group = {0};
+	char *key = xstrdup("");
+	if (!a->o->customer_id) {
+		if (by == AGING_BY_CUSTOMER)
+			emit(a, out, &a->accs[0], 0, "", "", false);
+		else
+			group = a->accs[0];
+	}
+	sqlite3_stmt *st = store_stmt(a->store, sql);
+	if (a->o->customer_id)
+		sqlite3_bind_int64(st, 1, a->o->customer_id);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		struct acc *acc = acc_for(a, id);
+		if (acc == NULL || !acc->touched)
+			continue;
+		if (by == AGING_BY_CUSTOMER) {
+			emit(a, out, acc, id, store_column_text(st, 1), store_column_text(st, 2), false);
+			continue;
+		}
+		const char *k = by == AGING_BY_TOTAL ? "" : store_column_text(st, 3);
+		if (strcmp(k, key) != 0) {
+			emit(a, out, &group, 0, key, "", false);
+			memset(&group, 0, sizeof group);
+			free(key);
+			key = xstrdup(k);
+		}
+		acc_merge(&group, acc);
+	}
+	if (by != AGING_BY_CUSTOMER)
+		emit(a, out, &group, 0, key, "", by == AGING_BY_TOTAL);
+	free(key);
+	return step_error(a, st, rc, cause);
+}
+
+int aging_compute(struct store *s, const struct aging_options *o,
+    struct aging_row **rows, int *nrows, char **cause)
+{
+	*rows = NULL;
+	*nrows = 0;
+	if (o->nedges < 1 || o->nedges > AGING_MAX_EDGES)
+		return dun_fail(cause, DUN_EUSAGE, "aging: between 1 and %d bucket edges", AGING_MAX_EDGES);
+	struct aging a = {.store = s, .o = o};
+	date_format_iso(o->as_of, a.as_of);
+	a.fx = fx_new(s, o->currency ? o->currency : o->base_currency, o->as_of);
+	if (o->customer_id) {
+		a.nslots = 2;
+	} else {
+		sqlite3_stmt *st = store_stmt(s, "SELECT coalesce(max(id), 0) FROM customer");
+		a.nslots = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) + 1 : 1;
+		sqlite3_reset(st);
+	}
+	a.accs = xcalloc((size_t)a.nslots, sizeof *a.accs);
+	struct rows out = {0};
+	int rc;
+	if ((rc = load_history(&a, cause)) == DUN_OK &&
+	    (rc = scan_invoices(&a, cause)) == DUN_OK &&
+	    (rc = scan_payments(&a, cause)) == DUN_OK)
+		rc = group_rows(&a, &out, cause);
+	free(a.accs);
+	free(a.adjust.slots);
+	free(a.payadjust.slots);
+	free(a.disputes.slots);
+	fx_free(a.fx);
+	if (rc != DUN_OK) {
+		aging_free(out.rows, out.count);
+		return rc;
+	}
+	*rows = out.rows;
+	*nrows = out.count;
+	return DUN_OK;
+}
+
+void aging_free(struct aging_row *rows, int nrows)
+{
+	for (int i = 0; i < nrows; i++) {
+		free(rows[i].key);
+		free(rows[i].name);
+	}
+	free(rows);
+}
