@@ -16,6 +16,9 @@ const struct cmd_entry cmd_table[] = {
 	{"show", "CODE", "Show one customer's whole story: details, open items, disputes, promises and recent activity.", cmd_show},
 	{"aging", "[--by customer|segment|collector|total] [--basis due|invoice] [--buckets 30,60,90,120] [--currency XXX]",
 	    "Aging report as of the as-of date: each open invoice's open amount in a bucket by days past due (--basis due, the default) or since issue (--basis invoice); unapplied cash and open credits in `unapplied`; `total` the receivable balance; `disputed` the part under open dispute. Converted to the base currency at the latest rate on or before the as-of date, unless --currency keeps only that currency's items.", cmd_aging},
+	{"score", "[--evaluate]", "Recompute every customer's risk score, class, profile and learned payment delay (the code the workstation runs in the background); --evaluate fits on older invoices and reports AUC and calibration on the latest quarter against the customer's past average days late.", cmd_score},
+	{"calllist", "[--collector NAME] [--limit N]", "Today's prioritised call list: overdue amount weighted by risk, call steps due, promises falling due or broken, risky customers with large invoices falling due, over-limit customers; each row says why.", cmd_calllist},
+	{"forecast", "[--weeks N] [--backtest DATE]", "Expected receipts per week from each customer's learned payment delay (promised dates override; disputed and escalated amounts apart); --backtest DATE forecasts from that date with what was known then and compares with the receipts, against the naive due-date forecast.", cmd_forecast},
 	{"help", "[COMMAND]", "List the commands, or explain one.", cmd_help},
 	{NULL, NULL, NULL, NULL},
 };

@@ -1,0 +1,225 @@
+/* KPIs from the aging at D plus the flows of the period: the receivable
+ * at any day d of the period is ar(D) minus what was invoiced and plus what
+ * was received in (d, D], so one pass over the period's invoices and
+ * payments gives ar(D - P), the daily average and the sales. */
+#include "kpi.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "aging.h"
+#include "fx.h"
+#include "report.h"
+#include "status.h"
+#include "xalloc.h"
+
+#define KPI_COUNTBACK_WINDOWS 24
+
+static const struct {
+	const char *name;
+	enum kpi_kind kind;
+} metrics[] = {
+#define X(id, name, kind) {name, kind},
+	KPI_LIST(X)
+#undef X
+};
+
+const char *kpi_name(enum kpi_id id) { return metrics[id].name; }
+enum kpi_kind kpi_kind(enum kpi_id id) { return metrics[id].kind; }
+
+const char *kpi_format(const struct kpi_result *r, enum kpi_id id, char *buf, size_t size)
+{
+	const struct kpi_value *v = &r->value[id];
+	switch (metrics[id].kind) {
+	case KPI_MONEY:
+		return money_format(v->amount, r->exponent, buf);
+	case KPI_RATIO:
+		return v->den ? report_ratio(v->num, v->den, 4, buf, size) : NULL;
+	case KPI_DAYS:
+	case KPI_PERCENT:
+		return v->den ? report_ratio(v->num, v->den, 1, buf, size) : NULL;
+	}
+	return NULL;
+}
+
+static int step_fail(struct store *s, sqlite3_stmt *st, int rc, char **cause)
+{
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? DUN_OK : store_error(s, "compute the KPIs", cause);
+}
+
+/* Adds each (day, currency, sum) row of st into flow[day - first]. */
+static int add_flows(struct store *s, struct fx *fx, sqlite3_stmt *st, day_t first, int sign,
+    fx_value *flow, fx_value *sum, char **cause)
+{
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		fx_value v;
+		int err = fx_scale(fx, store_column_text(st, 1), sqlite3_column_int64(st, 2), &v, cause);
+		if (err != DUN_OK) {
+			sqlite3_reset(st);
+			return err;
+		}
+		flow[store_column_date(st, 0) - first] += sign * v;
+		*sum += v;
+	}
+	return step_fail(s, st, rc, cause);
+}
+
+/* Invoices minus credit notes issued in (from, to], in the base currency. */
+static int window_sales(struct store *s, struct fx *fx, day_t from, day_t to, money_t *out, char **cause)
+{
+	sqlite3_stmt *st = store_stmt(s,
+	    "SELECT currency, sum(amount) FROM invoice WHERE issue_date > ?1 AND issue_date <= ?2 GROUP BY currency");
+	store_bind_date(st, 1, from);
+	store_bind_date(st, 2, to);
+	fx_value sum = 0;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		fx_value v;
+		int err = fx_scale(fx, store_column_text(st, 0), sqlite3_column_int64(st, 1), &v, cause);
+		if (err != DUN_OK) {
+			sqlite3_reset(st);
+			return err;
+		}
+		sum += v;
+	}
+	*out = fx_round(sum, 1);
+	return step_fail(s, st, rc, cause);
+}
+
+/* Countback: consume the receivable month by month, newest first, with
+ * windows ending on D's day of the month (clamped to short months). */
+static int countback(struct store *s, struct fx *fx, day_t as_of, money_t ar, struct kpi_value *v, char **cause)
+{
+	money_t remaining = ar;
+	int64_t days = 0;
+	for (int k = 0; k < KPI_COUNTBACK_WINDOWS; k++) {
+		day_t end = date_add_months(as_of, -k), start = date_add_months(as_of, -(k + 1));
+		money_t sales;
+		int rc = window_sales(s, fx, start, end, &sales, cause);
+		if (rc != DUN_OK)
+			return rc;
+		if (remaining < sales) {
+			/* days + remaining / sales * window days, as one fraction */
+			v->num = days * sales + remaining * (int64_t)(end - start);
+			v->den = sales;
+			return DUN_OK;
+		}
+		remaining -= sales;
+		days += end - start;
+	}
+	v->num = days;
+	v->den = 1;
+	return DUN_OK;
+}
+
+/* Amount-weighted days from issue and from due date to full payment, over
+ * the invoices settled in (from, to]. Weights are base-currency amounts. */
+static int payment_delays(struct store *s, struct fx *fx, day_t from, day_t to,
+    struct kpi_value *adp, struct kpi_value *late, char **cause)
+{
+	sqlite3_stmt *st = store_stmt(s,
+	    "SELECT currency, amount, issue_date, due_date, paid_date FROM invoice"
+	    " WHERE paid_date > ?1 AND paid_date <= ?2 AND kind = 'invoice'");
+	store_bind_date(st, 1, from);
+	store_bind_date(st, 2, to);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		fx_value v;
+		int err = fx_scale(fx, store_column_text(st, 0), sqlite3_column_int64(st, 1), &v, cause);
+		if (err != DUN_OK) {
+			sqlite3_reset(st);
+			return err;
+		}
+		money_t w = fx_round(v, 1);
+		day_t paid = store_column_date(st, 4);
+		adp->num += w * (paid - store_column_date(st, 2));
+		late->num += w * (paid - store_column_date(st, 3));
+		adp->den += w;
+	}
+	late->den = adp->den;
+	return step_fail(s, st, rc, cause);
+}
+
+static void ratio(struct kpi_value *v, int64_t num, int64_t den)
+{
+	v->num = den ? num : 0;
+	v->den = den;
+}
+
+int kpi_compute(struct store *s, const struct kpi_options *o, struct kpi_result *r, char **cause)
+{
+	memset(r, 0, sizeof *r);
+	int64_t P = o->period;
+	if (P < 1 || P > 3660)
+		return dun_fail(cause, DUN_EUSAGE, "--period \"%d\": expected 1 to 3660 days", o->period);
+	snprintf(r->currency, sizeof r->currency, "%s", o->base_currency);
+	r->exponent = money_exponent(o->base_currency);
+	if (r->exponent < 0)
+		r->exponent = 2;
+
+	/* The receivable at D, split by due date. */
+	struct aging_options ao;
+	aging_options_default(&ao);
+	ao.as_of = o->as_of;
+	ao.base_currency = o->base_currency;
+	ao.by = AGING_BY_TOTAL;
+	struct aging_row *rows;
+	int nrows, rc;
+	if ((rc = aging_compute(s, &ao, &rows, &nrows, cause)) != DUN_OK)
+		return rc;
+	money_t ar = rows[0].total, current = rows[0].bucket[0], overdue = 0;
+	for (int i = 1; i < ao.nedges + 2; i++)
+		overdue += rows[0].bucket[i];
+	aging_free(rows, nrows);
+
+	/* The period's daily flows: sales in, receipts out. */
+	day_t first = o->as_of - (day_t)P + 1;
+	fx_value *flow = xcalloc((size_t)P, sizeof *flow);
+	fx_value sales_sum = 0, receipts_sum = 0;
+	struct fx *fx = fx_new(s, o->base_currency, o->as_of);
+	sqlite3_stmt *st = store_stmt(s,
+	    "SELECT issue_date, currency, sum(amount) FROM invoice WHERE issue_date >= ?1 AND issue_date <= ?2"
+	    " GROUP BY issue_date, currency");
+	store_bind_date(st, 1, first);
+	store_bind_date(st, 2, o->as_of);
+	rc = add_flows(s, fx, st, first, 1, flow, &sales_sum, cause);
+	if (rc == DUN_OK) {
+		st = store_stmt(s,
+		    "SELECT date, currency, sum(amount) FROM payment WHERE date >= ?1 AND date <= ?2 GROUP BY date, currency");
+		store_bind_date(st, 1, first);
+		store_bind_date(st, 2, o->as_of);
+		rc = add_flows(s, fx, st, first, -1, flow, &receipts_sum, cause);
+	}
+	if (rc == DUN_OK)
+		rc = countback(s, fx, o->as_of, ar, &r->value[KPI_COUNTBACK_DSO], cause);
+	if (rc == DUN_OK)
+		rc = payment_delays(s, fx, first - 1, o->as_of, &r->value[KPI_ADP], &r->value[KPI_AVG_DAYS_LATE], cause);
+	if (rc != DUN_OK) {
+		free(flow);
+		fx_free(fx);
+		return rc;
+	}
+
+	/* ar(d) = ar(D) - sum of flows after d; summed over the P days each
+	 * flow on day first + i counts for the i days before it. */
+	fx_value ar_scaled = (fx_value)ar * FX_SCALE, days_sum = ar_scaled * P;
+	for (int64_t i = 0; i < P; i++)
+		days_sum -= flow[i] * i;
+	money_t sales = fx_round(sales_sum, 1);
+	money_t previous = fx_round(ar_scaled - sales_sum + receipts_sum, 1);
+	free(flow);
+	fx_free(fx);
+
+	r->value[KPI_AR].amount = ar;
+	r->value[KPI_AR_CURRENT].amount = current;
+	r->value[KPI_AR_OVERDUE].amount = overdue;
+	ratio(&r->value[KPI_OVERDUE_RATIO], overdue, current + overdue);
+	r->value[KPI_SALES].amount = sales;
+	ratio(&r->value[KPI_DSO], ar * P, sales);
+	ratio(&r->value[KPI_BPDSO], current * P, sales);
+	ratio(&r->value[KPI_ADD], (ar - current) * P, sales);
+	ratio(&r->value[KPI_CEI], (previous + sales - ar) * 100, previous + sales - current);
+	r->value[KPI_AR_AVERAGE].amount = fx_round(days_sum, P);
+	return DUN_OK;
+}

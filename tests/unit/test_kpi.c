@@ -1,0 +1,163 @@
+/* Every KPI of SPEC §6 on small ledgers worked out by hand; the arithmetic
+ * is in the comments. */
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "kpi.h"
+#include "ledger.h"
+#include "ledger_fixture.h"
+#include "status.h"
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	fixture_open(f);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture_close(*state);
+	free(*state);
+	return 0;
+}
+
+static void allocate(struct fixture *f, int64_t payment, int64_t invoice, money_t amount)
+{
+	char *cause = NULL;
+	if (ledger_allocate_payment(f->store, payment, invoice, amount, LEDGER_IMPORT, NULL, &cause) != DUN_OK)
+		fail_msg("allocate: %s", cause);
+}
+
+/* Computes the KPIs at date over period and compares each formatted value
+ * (NULL: n/a) in the order of KPI_LIST. */
+static void expect_kpis(struct fixture *f, day_t as_of, int period, const char *const want[KPI_COUNT])
+{
+	struct kpi_options o = {.as_of = as_of, .period = period, .base_currency = "EUR"};
+	struct kpi_result r;
+	char *cause = NULL;
+	if (kpi_compute(f->store, &o, &r, &cause) != DUN_OK)
+		fail_msg("kpi_compute: %s", cause);
+	for (int i = 0; i < KPI_COUNT; i++) {
+		char buf[64];
+		const char *got = kpi_format(&r, (enum kpi_id)i, buf, sizeof buf);
+		if ((got == NULL) != (want[i] == NULL) || (got && strcmp(got, want[i]) != 0))
+			fail_msg("%s: got %s, want %s", kpi_name((enum kpi_id)i), got ? got : "n/a", want[i] ? want[i] : "n/a");
+	}
+}
+
+/* One customer across a leap-year February:
+ *   I1 2023-12-15 due 2024-01-14   600.00, paid by P1 2024-01-10
+ *   I2 2024-01-20 due 2024-02-19  1000.00, 400.00 paid by P2 2024-03-05
+ *   I3 2024-02-29 due 2024-03-30   580.00
+ *   I4 2024-03-10 due 2024-04-09   310.00
+ *   C1 2024-03-15 credit note      -10.00 (unapplied) */
+static void leap_ledger(struct fixture *f)
+{
+	int64_t c = fixture_customer(f, "A", "", "");
+	int64_t i1 = fixture_invoice(f, c, "I1", "2023-12-15", "2024-01-14", "EUR", 60000);
+	int64_t i2 = fixture_invoice(f, c, "I2", "2024-01-20", "2024-02-19", "EUR", 100000);
+	fixture_invoice(f, c, "I3", "2024-02-29", "2024-03-30", "EUR", 58000);
+	fixture_invoice(f, c, "I4", "2024-03-10", "2024-04-09", "EUR", 31000);
+	fixture_invoice(f, c, "C1", "2024-03-15", "2024-03-15", "EUR", -1000);
+	allocate(f, fixture_payment(f, c, "P1", "2024-01-10", "EUR", 60000), i1, 60000);
+	allocate(f, fixture_payment(f, c, "P2", "2024-03-05", "EUR", 40000), i2, 40000);
+}
+
+static void test_leap_february(void **state)
+{
+	struct fixture *f = *state;
+	leap_ledger(f);
+	/* D = 2024-03-31, P = 90: the period is (2024-01-01, 2024-03-31].
+	 * ar = 600 + 580 + 310 - 10 = 1480.00 (I2's 600 left, I3, I4, C1);
+	 * current = I4 310.00; overdue = I2 600 + I3 580 = 1180.00;
+	 * overdue_ratio = 1180 / 1490 = 0.79195 -> 0.7919;
+	 * sales = 1000 + 580 + 310 - 10 = 1880.00;
+	 * dso = 1480 * 90 / 1880 = 70.85 -> 70.9; bpdso = 310 * 90 / 1880 =
+	 * 14.84 -> 14.8; add = 1170 * 90 / 1880 = 56.01 -> 56.0;
+	 * countback, windows ending 03-31, 02-29, 01-31:
+	 *   (02-29, 03-31] 31 days, sales 300: 1480 - 300 = 1180, 31 days;
+	 *   (01-31, 02-29] 29 days, sales 580 (I3 on the 29th): 600 left, 60 days;
+	 *   (12-31, 01-31] 31 days, sales 1000 > 600: 60 + 600/1000 * 31 = 78.6;
+	 * cei: ar at 2024-01-01 = 600 (I1); (600 + 1880 - 1480) /
+	 * (600 + 1880 - 310) = 1000 / 2170 = 46.08% -> 46.1;
+	 * adp: I1 paid 2024-01-10, 26 days after issue, 4 days before due:
+	 * 26.0 and -4.0;
+	 * ar_average: 8 days (01-02..01-09) at 600, 10 at 0, 40 (01-20..02-28)
+	 * at 1000, 5 at 1580, 5 at 1180, 5 at 1490, 17 (03-15..03-31) at 1480:
+	 * (4800 + 40000 + 7900 + 5900 + 7450 + 25160) / 90 = 91210 / 90 =
+	 * 1013.444 -> 1013.44. */
+	static const char *const want[KPI_COUNT] = {
+		"1480.00", "310.00", "1180.00", "0.7919", "1880.00", "70.9", "14.8", "56.0",
+		"78.6", "46.1", "26.0", "-4.0", "1013.44",
+	};
+	expect_kpis(f, date_from_ymd(2024, 3, 31), 90, want);
+}
+
+static void test_zero_sales(void **state)
+{
+	struct fixture *f = *state;
+	leap_ledger(f);
+	/* D = 2024-06-30, P = 30: nothing invoiced, paid or received in June.
+	 * ar = 1480.00, all overdue: current 0, overdue 1490, ratio 1.0000;
+	 * sales 0: dso, bpdso and add are n/a;
+	 * cei: ar 30 days ago is the same 1480: (1480 + 0 - 1480) / (1480 + 0
+	 * - 0) = 0.0;
+	 * countback from 06-30 (windows end 06-30, 05-30, 04-30, 03-30, 02-29,
+	 * 01-30): three empty months of 31 + 30 + 31 = 92 days; (02-29, 03-30]
+	 * 30 days sales 300 -> 1180 left, 122 days; (01-30, 02-29] 30 days
+	 * sales 580 -> 600 left, 152 days; (12-30, 01-30] 31 days sales 1000:
+	 * 152 + 0.6 * 31 = 170.6;
+	 * adp and avg_days_late: nothing paid in June, n/a;
+	 * ar_average: 1480.00 every day. */
+	static const char *const want[KPI_COUNT] = {
+		"1480.00", "0.00", "1490.00", "1.0000", "0.00", NULL, NULL, NULL,
+		"170.6", "0.0", NULL, NULL, "1480.00",
+	};
+	expect_kpis(f, date_from_ymd(2024, 6, 30), 30, want);
+}
+
+/* Windows ending on the 31st of a common year: 03-31, 02-28, 01-31. */
+static void test_countback_31st(void **state)
+{
+	struct fixture *f = *state;
+	int64_t c = fixture_customer(f, "B", "", "");
+	/* 100.00 invoiced on the 15th of Dec, Jan, Feb and Mar (due 30 days
+	 * later), 50.00 of December's paid: as of 2023-03-31 ar = 350.00.
+	 * Countback, windows ending 03-31, 02-28, 01-31, 12-31:
+	 *   (02-28, 03-31] 31 days, sales 100: 250 left, 31 days;
+	 *   (01-31, 02-28] 28 days, sales 100: 150 left, 59 days;
+	 *   (12-31, 01-31] 31 days, sales 100: 50 left, 90 days;
+	 *   (11-30, 12-31] 31 days, sales 100 > 50: 90 + 50/100 * 31 = 105.5. */
+	fixture_invoice(f, c, "N1", "2022-12-15", NULL, "EUR", 10000);
+	fixture_invoice(f, c, "N2", "2023-01-15", NULL, "EUR", 10000);
+	fixture_invoice(f, c, "N3", "2023-02-15", NULL, "EUR", 10000);
+	fixture_invoice(f, c, "N4", "2023-03-15", NULL, "EUR", 10000);
+	/* P = 31, the period (02-28, 03-31]: sales 100, dso = 350 * 31 / 100 =
+	 * 108.5; bpdso: current = N4 due 04-14, 100 -> 31.0; add 77.5; ar at
+	 * 02-28 = 250: cei = (250 + 100 - 350) / (250 + 100 - 100) = 0.0;
+	 * ar_average = 250 for 14 days (03-01..03-14) + 350 for 17 days = (3500
+	 * + 5950) / 31 = 304.84; overdue 250 (N1 50, N2, N3) of 350 open: 0.7143. */
+	int64_t p = fixture_payment(f, c, "P", "2022-12-20", "EUR", 5000);
+	allocate(f, p, ledger_invoice_id(f->store, "N1"), 5000);
+	static const char *const want[KPI_COUNT] = {
+		"350.00", "100.00", "250.00", "0.7143", "100.00", "108.5", "31.0", "77.5",
+		"105.5", "0.0", NULL, NULL, "304.84",
+	};
+	expect_kpis(f, date_from_ymd(2023, 3, 31), 31, want);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_leap_february, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_zero_sales, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_countback_31st, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
