@@ -68,4 +68,5 @@ int cmd_invoices(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_show(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_aging(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_kpi(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_kpi(struct cmd_ctx *ctx, int argc, char **argv);
 #endif
