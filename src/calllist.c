@@ -332,7 +332,8 @@ int calllist_build(struct store *s, const struct config *cfg, const struct calll
 			entry_clear(&e[i]);
 	}
 	fx_free(fx);
-	qsort(e, kept, sizeof *e, compare_entry);
+	if (kept > 1)
+		qsort(e, kept, sizeof *e, compare_entry);
 	int count = o->limit > 0 && o->limit < kept ? o->limit : kept;
 	*rows = xcalloc(count ? count : 1, sizeof **rows);
 	for (int i = 0; i < kept; i++) {

@@ -11,6 +11,8 @@
 /* One entry per command, in the order `dun help` lists them. */
 const struct cmd_entry cmd_table[] = {
 	{"init", "", "Create the ledger (idempotent) and load the default dunning scenarios.", cmd_init},
+	{"import", "customers|invoices|payments|rates FILE [--map FILE] [--decimal ,|.] [--date-format FMT] [--encoding ENC] [--skip-bad OUT.csv] [--dry-run]",
+	    "Import a CSV file: delimiter , ; TAB or | and decimal mark detected, headers matched case-insensitively (--map FILE renames: `number = N° facture`), dates ISO or --date-format %d/%m/%Y, UTF-8 or --encoding cp1252. All or nothing: every bad row is named (FILE:LINE: FIELD \"VALUE\": reason) and nothing is written, unless --skip-bad OUT.csv writes the bad rows there with a reason column and imports the rest. Rows already in the ledger are updated or left unchanged, so a file imports twice safely. Prints one line to stdout: `imported N KIND (N new, N updated, N unchanged[; N allocations][; N bad rows written to OUT])`.", cmd_import},
 	{"customers", "", "List customers with their receivable balance, overdue amount and risk class.", cmd_customers},
 	{"invoices", "[--customer CODE] [--open]", "List invoices and credit notes with their open amount and status, as of the as-of date.", cmd_invoices},
 	{"show", "CODE", "Show one customer's whole story: details, open items, disputes, promises and recent activity.", cmd_show},
