@@ -23,6 +23,9 @@ const struct cmd_entry cmd_table[] = {
 	{"score", "[--evaluate]", "Recompute every customer's risk score, class, profile and learned payment delay (the code the workstation runs in the background); --evaluate fits on older invoices and reports AUC and calibration on the latest quarter against the customer's past average days late.", cmd_score},
 	{"calllist", "[--collector NAME] [--limit N]", "Today's prioritised call list: overdue amount weighted by risk, call steps due, promises falling due or broken, risky customers with large invoices falling due, over-limit customers; each row says why.", cmd_calllist},
 	{"forecast", "[--weeks N] [--backtest DATE]", "Expected receipts per week from each customer's learned payment delay (promised dates override; disputed and escalated amounts apart); --backtest DATE forecasts from that date with what was known then and compares with the receipts, against the naive due-date forecast.", cmd_forecast},
+	{"statement", "CODE [-o FILE.xlsx]", "Write the customer's statement of account as of the as-of date to an Excel file (default CODE.xlsx, the code made safe for a file name), in the customer's language, one sheet per currency. Prints the file's name.", cmd_statement},
+	{"statements", "--overdue [--segment S] [--collector C] [--dir DIR]", "Write one statement of account per customer with overdue items into DIR (default the current directory), then say how many.", cmd_statements},
+	{"export", "aging|calllist -o FILE.xlsx [--currency XXX] [--collector NAME]", "Write an Excel workbook: `aging` (summary by segment and collector, the grid by customer, every open item; --currency keeps one currency unconverted) or `calllist` (today's call list; --collector keeps one collector's).", cmd_export},
 	{"help", "[COMMAND]", "List the commands, or explain one.", cmd_help},
 	{NULL, NULL, NULL, NULL},
 };

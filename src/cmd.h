@@ -73,4 +73,7 @@ int cmd_kpi(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_score(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_calllist(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_forecast(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_statement(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_statements(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_export(struct cmd_ctx *ctx, int argc, char **argv);
 #endif
