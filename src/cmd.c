@@ -26,6 +26,12 @@ const struct cmd_entry cmd_table[] = {
 	{"statement", "CODE [-o FILE.xlsx]", "Write the customer's statement of account as of the as-of date to an Excel file (default CODE.xlsx, the code made safe for a file name), in the customer's language, one sheet per currency. Prints the file's name.", cmd_statement},
 	{"statements", "--overdue [--segment S] [--collector C] [--dir DIR]", "Write one statement of account per customer with overdue items into DIR (default the current directory), then say how many.", cmd_statements},
 	{"export", "aging|calllist -o FILE.xlsx [--currency XXX] [--collector NAME]", "Write an Excel workbook: `aging` (summary by segment and collector, the grid by customer, every open item; --currency keeps one currency unconverted) or `calllist` (today's call list; --collector keeps one collector's).", cmd_export},
+	{"dunning", "run [--dry-run] | escalations",
+	    "`run`: take the dunning steps due as of the as-of date (SPEC §7): one action per customer, at the most advanced step due among its invoices, each invoice moving one step; e-mails and letters go to the outbox, calls and tasks to the call list, every step to the activity log, one transaction per customer. Prints one row per invoice that takes a step: customer,invoice,scenario,step,channel,template,days_overdue,open. --dry-run prints the same plan and changes nothing. `escalations`: invoices past their scenario's max_amicable_days.", cmd_dunning},
+	{"outbox", "list | send | export DIR",
+	    "`list` the queued and sent messages; `send` the queued e-mails through [mail] transport (a sendmail command, run without a shell, or an smtp:// / smtps:// URL), a failed one staying queued with its error; `export DIR` writes each queued message to DIR, e-mails as .eml and letters as printable .txt.", cmd_outbox},
+	{"scenarios", "load FILE | export",
+	    "`load` replaces the whole dunning configuration with an INI file (SPEC §7), checked first: nothing changes on an error; `export` prints the configuration as INI.", cmd_scenarios},
 	{"help", "[COMMAND]", "List the commands, or explain one.", cmd_help},
 	{NULL, NULL, NULL, NULL},
 };

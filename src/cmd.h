@@ -76,4 +76,7 @@ int cmd_forecast(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_statement(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_statements(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_export(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_dunning(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_outbox(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_scenarios(struct cmd_ctx *ctx, int argc, char **argv);
 #endif

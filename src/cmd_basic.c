@@ -4,6 +4,7 @@
 #include <string.h>
 #include "cmd.h"
 #include "ledger.h"
+#include "scenario.h"
 #include "status.h"
 #include "text.h"
 #include "xalloc.h"
@@ -17,6 +18,9 @@ int cmd_init(struct cmd_ctx *ctx, int argc, char **argv)
 	int rc = cmd_store(ctx, STORE_CREATE, &s);
 	if (rc != DUN_OK)
 		return rc;
+	char *cause = NULL;
+	if ((rc = scenario_install_defaults(s, &cause)) != DUN_OK)
+		return cmd_fail(ctx, rc, cause);
 	fprintf(ctx->out, "ledger ready: %s\n", store_path(s));
 	return DUN_OK;
 }
