@@ -1,0 +1,183 @@
+/* The dunning commands: `dunning run [--dry-run]`, `dunning escalations`,
+ * `scenarios load FILE` and `scenarios export`. */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include "cmd.h"
+#include "dunning.h"
+#include "scenario.h"
+#include "status.h"
+#include "xalloc.h"
+
+static const struct report_column plan_columns[] = {
+	{"customer", REPORT_TEXT}, {"invoice", REPORT_TEXT}, {"scenario", REPORT_TEXT}, {"step", REPORT_NUMBER},
+	{"channel", REPORT_TEXT}, {"template", REPORT_TEXT}, {"days_overdue", REPORT_NUMBER}, {"open", REPORT_NUMBER},
+};
+
+static void plan_rows_print(struct report *r, const struct dunning_plan *plan, const struct dunning_action *a)
+{
+	for (int i = 0; i < a->nrows; i++) {
+		const struct dunning_row *row = &plan->rows[a->first_row + i];
+		report_text(r, a->code);
+		report_text(r, row->number);
+		report_text(r, a->scenario->code);
+		report_int(r, row->step->position);
+		report_text(r, scenario_channel_name(row->step->channel));
+		report_text(r, row->step->name);
+		report_int(r, row->days_overdue);
+		report_money(r, row->open, money_exponent(row->currency));
+		report_row_end(r);
+	}
+}
+
+static int dunning_run(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	static const struct option options[] = {
+		{"dry-run", no_argument, NULL, 'n'},
+		{NULL, 0, NULL, 0},
+	};
+	bool dry_run = false;
+	int opt;
+	cmd_options_reset();
+	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		if (opt == 'n')
+			dry_run = true;
+		else
+			return cmd_usage(ctx, "dunning");
+	}
+	if (optind != argc)
+		return cmd_usage(ctx, "dunning");
+	struct store *s;
+	int status = cmd_store(ctx, 0, &s);
+	if (status != DUN_OK)
+		return status;
+	struct dunning_plan plan;
+	char *cause = NULL;
+	status = dunning_plan_compute(s, &ctx->config, ctx->as_of, 0, &plan, &cause);
+	if (status != DUN_OK)
+		return cmd_fail(ctx, status, cause);
+	struct report *r = report_begin(ctx->out, ctx->format, plan_columns,
+	    (int)(sizeof plan_columns / sizeof plan_columns[0]));
+	for (int i = 0; i < plan.nactions && status == DUN_OK; i++) {
+		bool taken = true;
+		/* Each customer's action commits on its own: a killed run
+		 * leaves whole actions, and printed rows are committed ones. */
+		if (!dry_run)
+			status = dunning_action_take(s, &ctx->config, &plan, &plan.actions[i], &taken, &cause);
+		if (status == DUN_OK && taken)
+			plan_rows_print(r, &plan, &plan.actions[i]);
+	}
+	report_end(r);
+	dunning_plan_free(&plan);
+	return status == DUN_OK ? DUN_OK : cmd_fail(ctx, status, cause);
+}
+
+static const struct report_column escalation_columns[] = {
+	{"customer", REPORT_TEXT}, {"invoice", REPORT_TEXT}, {"scenario", REPORT_TEXT},
+	{"days_overdue", REPORT_NUMBER}, {"open", REPORT_NUMBER},
+};
+
+static int dunning_escalations(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return cmd_usage(ctx, "dunning");
+	struct store *s;
+	int status = cmd_store(ctx, 0, &s);
+	if (status != DUN_OK)
+		return status;
+	struct dunning_plan plan;
+	char *cause = NULL;
+	status = dunning_plan_compute(s, &ctx->config, ctx->as_of, 0, &plan, &cause);
+	if (status != DUN_OK)
+		return cmd_fail(ctx, status, cause);
+	struct report *r = report_begin(ctx->out, ctx->format, escalation_columns,
+	    (int)(sizeof escalation_columns / sizeof escalation_columns[0]));
+	for (int i = 0; i < plan.nescalations; i++) {
+		const struct dunning_escalation *e = &plan.escalations[i];
+		report_text(r, e->customer);
+		report_text(r, e->number);
+		report_text(r, e->scenario);
+		report_int(r, e->days_overdue);
+		report_money(r, e->open, money_exponent(e->currency));
+		report_row_end(r);
+	}
+	report_end(r);
+	dunning_plan_free(&plan);
+	return DUN_OK;
+}
+
+int cmd_dunning(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	if (argc >= 2 && strcmp(argv[1], "run") == 0)
+		return dunning_run(ctx, argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "escalations") == 0)
+		return dunning_escalations(ctx, argc - 1, argv + 1);
+	return cmd_usage(ctx, "dunning");
+}
+
+static int file_read(const char *path, char **out, char **cause)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (!f)
+		return dun_fail(cause, DUN_EDATA, "%s: cannot open: %m", path);
+	struct buf b = { 0 };
+	buf_puts(&b, "");
+	char chunk[8192];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_add(&b, chunk, n);
+	bool bad = ferror(f) || memchr(b.data, '\0', b.len) != NULL;
+	if (f != stdin)
+		fclose(f);
+	if (bad) {
+		buf_free(&b);
+		return dun_fail(cause, DUN_EDATA, "%s: cannot read (or not a text file)", path);
+	}
+	*out = buf_take(&b);
+	return DUN_OK;
+}
+
+int cmd_scenarios(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	bool load = argc == 3 && strcmp(argv[1], "load") == 0;
+	bool export = argc == 2 && strcmp(argv[1], "export") == 0;
+	if (!load && !export)
+		return cmd_usage(ctx, "scenarios");
+	char *cause = NULL, *text = NULL;
+	struct scenario_set set;
+	int status;
+	/* Parse before opening the ledger: a bad file touches nothing. */
+	if (load) {
+		status = file_read(argv[2], &text, &cause);
+		if (status == DUN_OK)
+			status = scenario_parse(text, argv[2], &set, &cause);
+		free(text);
+		if (status != DUN_OK)
+			return cmd_fail(ctx, status, cause);
+	}
+	struct store *s;
+	status = cmd_store(ctx, 0, &s);
+	if (status != DUN_OK) {
+		if (load)
+			scenario_set_free(&set);
+		return status;
+	}
+	if (load) {
+		status = scenario_save(s, &set, &cause);
+		if (status == DUN_OK)
+			fprintf(ctx->out, "loaded %d scenarios, %d segment rules\n", set.nscenarios, set.nsegments);
+	} else {
+		status = scenario_load(s, &set, &cause);
+		if (status == DUN_OK) {
+			struct buf b = { 0 };
+			buf_puts(&b, "");
+			scenario_export(&set, &b);
+			fputs(b.data, ctx->out);
+			buf_free(&b);
+		}
+	}
+	if (status == DUN_OK)
+		scenario_set_free(&set);
+	return status == DUN_OK ? DUN_OK : cmd_fail(ctx, status, cause);
+}
