@@ -15,8 +15,9 @@ static void print_notice(void *arg, const char *message)
 
 int cmd_import(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	/* `import bank FILE` has options of its own: its dispatch belongs
-	 * here, before this getopt loop. */
+	/* `import bank FILE` has options of its own (cmd_bank.c). */
+	if (argc > 1 && strcmp(argv[1], "bank") == 0)
+		return cmd_import_bank(ctx, argc - 1, argv + 1);
 	static const struct option options[] = {
 		{"map", required_argument, NULL, 'm'},
 		{"decimal", required_argument, NULL, 'd'},
