@@ -13,44 +13,7 @@ if ! /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
 fi
 X="/usr/bin/python3 $top_srcdir/tests/xlsx_dump.py"
 
-# A small ledger: ACME owes in EUR and USD, has a partial payment, a credit
-# note, a disputed invoice, a PO that looks like a formula and unapplied
-# cash; BETA reads French; CALM is not overdue; four customers have codes
-# and names an attacker would pick.
-cat >"$TEST_DIR/customers.csv" <<'EOF'
-code,name,segment,collector,terms,currency,language,address
-ACME,Acme Ltd,retail,alice,net 30,EUR,en,"1 High Street, London"
-BETA,Bêta SARL,public,bob,net 30,EUR,fr,"2 rue Haute, Paris"
-CALM,Calm Co,retail,alice,net 30,EUR,en,
-../evil,=1+1,retail,bob,net 30,EUR,en,
-a/b,+SUM(A1:A9),retail,bob,net 30,EUR,en,
--rf,@cmd,retail,bob,net 30,EUR,en,
-.hidden,-2+3,retail,bob,net 30,EUR,en,
-EOF
-cat >"$TEST_DIR/invoices.csv" <<'EOF'
-number,customer,issue_date,due_date,amount,currency,po
-A-1,ACME,2026-08-01,2026-08-31,1000.00,EUR,"=HYPERLINK(""http://x"")"
-A-2,ACME,2026-10-01,2026-10-31,250.50,EUR,PO-7
-A-3,ACME,2026-11-10,2026-12-10,99.99,EUR,
-A-4,ACME,2026-09-01,2026-10-01,500,USD,
-CN-1,ACME,2026-11-01,2026-11-01,-50.00,EUR,
-B-1,BETA,2026-09-15,2026-10-15,1200.00,EUR,
-C-1,CALM,2026-11-01,2026-12-01,10.00,EUR,
-E-1,../evil,2026-09-01,2026-10-01,1.00,EUR,
-E-2,a/b,2026-09-01,2026-10-01,2.00,EUR,
-E-3,-rf,2026-09-01,2026-10-01,3.00,EUR,
-E-4,.hidden,2026-09-01,2026-10-01,4.00,EUR,
-EOF
-cat >"$TEST_DIR/payments.csv" <<'EOF'
-reference,date,amount,customer,currency,invoices
-P1,2026-09-10,400.00,ACME,EUR,A-1
-P2,2026-11-15,100.00,ACME,EUR,
-EOF
-"$DUN" --db "$DB" init >/dev/null
-"$DUN" --db "$DB" import customers "$TEST_DIR/customers.csv" >/dev/null
-"$DUN" --db "$DB" import invoices "$TEST_DIR/invoices.csv" >/dev/null
-"$DUN" --db "$DB" import payments "$TEST_DIR/payments.csv" >/dev/null
-sql "INSERT INTO dispute (invoice_id, reason, opened) SELECT id, 'pricing', '2026-11-01' FROM invoice WHERE number = 'A-2'"
+. "$top_srcdir/tests/cli/data/xlsx/ledger.sh"
 cd "$TEST_DIR" || exit 1
 
 expect "statement writes CODE.xlsx and names it" 0 "ACME.xlsx" "$DUN" --db "$DB" statement ACME
