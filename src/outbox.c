@@ -326,9 +326,19 @@ static char *letter_text(const struct config *cfg, const struct stored *m)
 {
 	char date[DATE_TEXT_MAX];
 	struct buf b = { 0 };
-	buf_printf(&b, "%s\n%s\n\n%s\n%s\n\n%s\n\n%s\n\n%s", cfg->company_name ? cfg->company_name : "",
-	    cfg->company_address ? cfg->company_address : "", m->name, m->address, date_format_iso(m->date, date),
-	    m->subject, m->body);
+	const char *sender[] = { cfg->company_name, cfg->company_address };
+	bool any = false;
+	for (size_t i = 0; i < 2; i++)
+		if (sender[i] && *sender[i]) {
+			buf_printf(&b, "%s\n", sender[i]);
+			any = true;
+		}
+	if (any)
+		buf_putc(&b, '\n');
+	buf_printf(&b, "%s\n", m->name);
+	if (*m->address)
+		buf_printf(&b, "%s\n", m->address);
+	buf_printf(&b, "\n%s\n\n%s\n\n%s", date_format_iso(m->date, date), m->subject, m->body);
 	return buf_take(&b);
 }
 

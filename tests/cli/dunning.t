@@ -6,7 +6,7 @@
 # the segment rule and the default scenario, the escalation list. Each
 # date's plan is checked dry, then the real run must print the same rows.
 . "$top_srcdir/tests/lib.sh"
-plan 28
+plan 30
 data="$top_srcdir/tests/cli/data/dunning"
 "$DUN" --db "$DB" init >/dev/null
 expect "scenarios load" 0 "loaded 2 scenarios, 1 segment rules" "$DUN" --db "$DB" scenarios load "$data/scenarios.ini"
@@ -98,3 +98,14 @@ expect "late interest and indemnity per invoice in the formal notices" 0 \
     late interest 0.00 EUR, recovery indemnity 40.00 EUR
     late interest 5.49 EUR, recovery indemnity 40.00 EUR
     pénalités de retard 9.99 EUR, indemnité forfaitaire de recouvrement 40.00 EUR" grep_interest
+sqlite3 "$DB" "UPDATE outbox SET state = 'sent' WHERE channel = 'email'"
+DUN_CONFIG=/dev/null "$DUN" --db "$DB" outbox export "$TEST_DIR/letters" >/dev/null
+expect "letters export as printable text files" 0 "000011-A001-formal-notice.txt
+000012-C003-formal-notice.txt
+000015-D004-formal-notice.txt
+000016-A001-formal-notice.txt" ls "$TEST_DIR/letters"
+expect "a letter starts with the addresses, the date and the subject" 0 "Gamma Ltd
+
+2026-03-30
+
+Formal notice to pay - Gamma Ltd (C003)" sed -n '1,5p' "$TEST_DIR/letters/000012-C003-formal-notice.txt"
