@@ -70,6 +70,7 @@ int cmd_invoices(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_show(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_aging(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_kpi(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_log(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_kpi(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_score(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_calllist(struct cmd_ctx *ctx, int argc, char **argv);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "cmd.h"
 #include "ledger.h"
+#include "promise.h"
 #include "scenario.h"
 #include "status.h"
 #include "text.h"
@@ -183,7 +184,7 @@ static const char sql_show_disputes[] =
 	" WHERE i.customer_id = ?1 AND d.opened <= ?2 ORDER BY d.opened DESC, d.id DESC";
 
 static const char sql_show_promises[] =
-	"SELECT p.made_date, p.promised_date, p.amount, p.currency, p.status,"
+	"SELECT p.made_date, p.promised_date, p.amount, p.currency, p.id,"
 	" (SELECT group_concat(i.number, ' ') FROM promise_invoice pi JOIN invoice i ON i.id = pi.invoice_id"
 	"   WHERE pi.promise_id = p.id)"
 	" FROM promise p WHERE p.customer_id = ?1 AND p.made_date <= ?2 ORDER BY p.made_date DESC, p.id DESC";
@@ -263,9 +264,26 @@ int cmd_show(struct cmd_ctx *ctx, int argc, char **argv)
 		if (first)
 			fputs("\nPromises\n", out);
 		first = false;
-		fprintf(out, "made %s  for %s  %s %s  %s  %s\n", store_column_text(st, 0), store_column_text(st, 1),
+		fprintf(out, "made %s  for %s  %s %s", store_column_text(st, 0), store_column_text(st, 1),
 		    money_format(sqlite3_column_int64(st, 2), money_exponent(store_column_text(st, 3)), amount),
-		    store_column_text(st, 3), store_column_text(st, 4), store_column_text(st, 5));
+		    store_column_text(st, 3));
+		/* The status as of the as-of date, not the stored cache. */
+		enum promise_status status;
+		day_t settled;
+		char *cause = NULL;
+		int prc = promise_status_at(s, sqlite3_column_int64(st, 4), ctx->as_of, ctx->config.promise_grace_days,
+		    &status, &settled, &cause);
+		if (prc != DUN_OK) {
+			sqlite3_reset(st);
+			return cmd_fail(ctx, prc, cause);
+		}
+		char when[DATE_TEXT_MAX];
+		fprintf(out, "  %s", promise_status_name(status));
+		if (settled != DATE_NONE)
+			fprintf(out, " %s", date_format_iso(settled, when));
+		if (*store_column_text(st, 5))
+			fprintf(out, "  %s", store_column_text(st, 5));
+		fputc('\n', out);
 	}
 	sqlite3_reset(st);
 
