@@ -606,13 +606,17 @@ static bool solve(int n, double *a, double *y)
 	return true;
 }
 
-/* The label of invoice v as known at `at`: 1 paid > 30 days late, 0 paid
- * within 30 days, -1 not known yet. */
+/* The label of invoice v as known at `at`: 1 paid > 30 days late (or
+ * still unpaid then), 0 paid within 30 days, -1 not settled either way
+ * yet. Only invoices more than 30 days past due count, even those already
+ * paid: counting the early payers among recent invoices while their late
+ * neighbours are still unknown would teach the model that recent invoices
+ * are paid on time. */
 static int label_at(const struct rh_invoice *v, day_t at)
 {
-	if (v->paid != DATE_NONE && v->paid < at)
-		return v->paid - v->due > 30;
-	return at - 1 - v->due > 30 ? 1 : -1;
+	if (at - 1 - v->due <= 30)
+		return -1;
+	return !(v->paid != DATE_NONE && v->paid < at && v->paid - v->due <= 30);
 }
 
 static void model_keep_segments(struct risk_model *m, const struct risk_history *h)
