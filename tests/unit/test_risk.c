@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <poll.h>
+#include "background.h"
 #include "calllist.h"
 #include "config.h"
 #include "forecast.h"
@@ -257,6 +259,54 @@ static void test_forecast_buckets(void **state)
 	fixture_close(&f);
 }
 
+/* Waits (at most ten seconds) for the job's last event, as the UI would:
+ * poll the fd, then drain the queue. */
+static enum background_event_kind wait_job(struct background *bg, int *progress_events)
+{
+	for (int spins = 0; spins < 1000; spins++) {
+		struct pollfd p = { .fd = background_fd(bg), .events = POLLIN };
+		poll(&p, 1, 10);
+		struct background_event ev;
+		while (background_poll(bg, &ev)) {
+			enum background_event_kind kind = ev.kind;
+			if (kind == BACKGROUND_FAILED)
+				print_message("# %s\n", ev.message);
+			background_event_clear(&ev);
+			if (kind == BACKGROUND_PROGRESS)
+				(*progress_events)++;
+			else
+				return kind;
+		}
+	}
+	fail_msg("the background job never finished");
+	return BACKGROUND_FAILED;
+}
+
+static void test_background_rescores(void **state)
+{
+	(void)state;
+	struct fixture f;
+	fixture_open(&f);
+	payer(&f, "PROMPT", "trade", date_from_ymd(2025, 1, 1), 15, 0);
+	int64_t late = payer(&f, "LATE", "trade", date_from_ymd(2025, 1, 1), 15, 60);
+	struct background *bg;
+	char *cause = NULL;
+	assert_int_equal(background_start(f.path, today, &bg, &cause), DUN_OK);
+	int progress = 0;
+	background_rescore_all(bg);
+	assert_int_equal(wait_job(bg, &progress), BACKGROUND_DONE);
+	assert_true(progress > 0);
+	assert_int_equal(fixture_int(&f, "SELECT count(*) FROM risk"), 2);
+	/* an edit, then only that customer: its row changes, the other's not */
+	fixture_exec(&f, "DELETE FROM risk");
+	background_rescore_customers(bg, &late, 1);
+	assert_int_equal(wait_job(bg, &progress), BACKGROUND_DONE);
+	assert_int_equal(fixture_int(&f, "SELECT count(*) FROM risk"), 1);
+	assert_int_equal(fixture_int(&f, "SELECT score > 50 FROM risk"), 1);
+	background_stop(bg);
+	fixture_close(&f);
+}
+
 int main(void)
 {
 	today = date_from_ymd(2026, 6, 1);
@@ -267,6 +317,7 @@ int main(void)
 		cmocka_unit_test(test_auc),
 		cmocka_unit_test(test_calllist_order_and_reasons),
 		cmocka_unit_test(test_forecast_buckets),
+		cmocka_unit_test(test_background_rescores),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
