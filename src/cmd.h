@@ -65,6 +65,7 @@ int cmd_help(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_init(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_import(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_import_bank(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_match(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_customers(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_invoices(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_show(struct cmd_ctx *ctx, int argc, char **argv);

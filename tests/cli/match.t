@@ -1,0 +1,67 @@
+#!/bin/sh
+# `dun match`: proposals by reference (with continuations, RF creditor
+# references, [match] patterns), by payer name and amount, oldest invoices,
+# a combination, an unknown payer; --apply applies what reaches the
+# threshold in one transaction and a second run sees only what is left.
+. "$top_srcdir/tests/lib.sh"
+plan 9
+data="$top_srcdir/tests/cli/data"
+"$DUN" --db "$DB" init >/dev/null
+"$DUN" --db "$DB" import customers "$data/match/customers.csv" >/dev/null
+"$DUN" --db "$DB" import invoices "$data/match/invoices.csv" >/dev/null
+for f in bank/stmt.xml bank/lines.csv match/more.sta; do
+	"$DUN" --db "$DB" import bank "$data/$f" >/dev/null
+done
+
+expect "one proposal per unapplied payment" 0 \
+'payment,date,amount,customer,invoices,confidence,reason,applied
+E2E-ACME-1,2026-11-20,1200.00,ACME,INV-2026-0012;INV-2026-0013,0.99,reference (payer name),no
+BATCH-1,2026-11-20,100.00,SGE,INV-2026-0020,0.94,"reference, partial payment (payer name)",no
+BATCH-2,2026-11-20,200.00,GLOBEX,INV-2026-0021;INV-2026-0022,0.89,oldest invoices (payer name),no
+STMT-2026-11-20/5,2026-11-20,450.00,MULLER,INV-2026-0040,0.99,reference (payer name),no
+CSV-1,2026-11-20,1234.50,INITECH,INV-2026-0030;INV-2026-0031,0.94,reference and amount (payer name),no
+E2E-UMB-1,2026-11-21,777.00,UMBRELLA,INV-2026-0050,0.90,amount (payer name),no
+M2,2026-11-21,999.00,ACME,INV-2026-0014,0.60,"amount only, payer unknown",no
+M3,2026-11-21,42.00,,,0.00,"no reference, payer unknown",no' \
+	"$DUN" --db "$DB" match
+expect "without --apply nothing is written" 0 "0" sql "SELECT count(*) FROM allocation"
+
+expect "a [match] pattern finds \"2026 N 50\"" 0 \
+	'E2E-UMB-1,2026-11-21,777.00,UMBRELLA,INV-2026-0050,0.99,reference (payer name),no' \
+	sh -c "'$DUN' --db '$DB' --config '$data/match/match.ini' match | grep UMB"
+printf '[match]\npatterns = (\n' >"$TEST_DIR/bad.ini"
+expect_err "a bad pattern is a usage error naming it, before any output" 2 \
+	'dun: [match] patterns "(": missing closing parenthesis at offset 1' \
+	"$DUN" --db "$DB" --config "$TEST_DIR/bad.ini" match
+expect_err "a bad --min-confidence" 2 \
+	'dun: --min-confidence "1.5": expected a number from 0 to 1 (two decimals)' \
+	"$DUN" --db "$DB" match --min-confidence 1.5
+
+expect "--apply at 0.90 applies what reaches it" 0 \
+'payment,date,amount,customer,invoices,confidence,reason,applied
+E2E-ACME-1,2026-11-20,1200.00,ACME,INV-2026-0012;INV-2026-0013,0.99,reference (payer name),yes
+BATCH-1,2026-11-20,100.00,SGE,INV-2026-0020,0.94,"reference, partial payment (payer name)",yes
+BATCH-2,2026-11-20,200.00,GLOBEX,INV-2026-0021;INV-2026-0022,0.89,oldest invoices (payer name),no
+STMT-2026-11-20/5,2026-11-20,450.00,MULLER,INV-2026-0040,0.99,reference (payer name),yes
+CSV-1,2026-11-20,1234.50,INITECH,INV-2026-0030;INV-2026-0031,0.94,reference and amount (payer name),yes
+E2E-UMB-1,2026-11-21,777.00,UMBRELLA,INV-2026-0050,0.90,amount (payer name),yes
+M2,2026-11-21,999.00,ACME,INV-2026-0014,0.60,"amount only, payer unknown",no
+M3,2026-11-21,42.00,,,0.00,"no reference, payer unknown",no' \
+	"$DUN" --db "$DB" match --apply
+expect "the allocations are rule-made and leave the right amounts open" 0 \
+'INV-2026-0012|0
+INV-2026-0013|0
+INV-2026-0020|15000
+INV-2026-0030|0
+INV-2026-0031|0
+INV-2026-0040|0
+INV-2026-0050|0' \
+	sql "SELECT DISTINCT i.number, i.open_amount FROM allocation a JOIN invoice i ON i.id = a.invoice_id WHERE a.how = 'rule' ORDER BY i.number"
+expect "the payments now belong to their customers" 0 "5" \
+	sql "SELECT count(*) FROM payment WHERE customer_id IS NOT NULL AND unapplied = 0"
+expect "a second run sees only what is left; --min-confidence 0.85 takes more" 0 \
+'payment,date,amount,customer,invoices,confidence,reason,applied
+BATCH-2,2026-11-20,200.00,GLOBEX,INV-2026-0021;INV-2026-0022,0.89,oldest invoices (payer name),yes
+M2,2026-11-21,999.00,ACME,INV-2026-0014,0.60,"amount only, payer unknown",no
+M3,2026-11-21,42.00,,,0.00,"no reference, payer unknown",no' \
+	"$DUN" --db "$DB" match --apply --min-confidence 0.85
