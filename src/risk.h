@@ -19,8 +19,8 @@
 /* The model's features, in this order everywhere (X-macro: the name used
  * in risk.factors, then what it measures). */
 #define RISK_FEATURE_LIST(X) \
-	X(days_late, "recency-weighted days late, shrunk toward the segment") \
-	X(late_share, "share of invoices paid more than 30 days late, shrunk") \
+	X(days_late, "recency-weighted days late of paid invoices, shrunk toward the segment") \
+	X(late_share, "recency-weighted share of invoices paid (or still open) more than 30 days late, shrunk") \
 	X(overdue_limit, "overdue amount / credit limit") \
 	X(oldest_overdue, "age in days of the oldest overdue invoice") \
 	X(broken_promises, "promises broken in the last 365 days") \
@@ -41,7 +41,7 @@ struct risk_features {
 	double x[RISK_NFEATURES];
 	double delay;          /* expected days after due (paid invoices only, shrunk) */
 	double late_sd;        /* spread of days late, for the profile */
-	int known;             /* invoices whose lateness is known at the date */
+	int known;             /* invoices whose ">30 days late" is known at the date */
 	money_t overdue;       /* open past due at the date, customer's currency */
 	money_t open;          /* open at the date, customer's currency */
 };

@@ -21,21 +21,21 @@ expect "score classes every customer" 0 "class,customers
 A,0
 B,1
 C,0
-D,2
-E,2" "$DUN" --db "$DB" score
+D,3
+E,1" "$DUN" --db "$DB" score
 
 expect "the call list, with reasons; the customer called today last" 0 \
 "rank,customer,name,collector,priority,reasons,overdue,risk_class,next_step,phone
-1,ACME,Acme SA,alice,20196,over limit; 45 days overdue,8000.00,E,,+33 1 23 45 67 89
-2,DUNE,Dune BV,bob,5357,\"high risk, 12,400.00 due in 3 days\",0.00,E,,+31 20 555 0101
-3,CRUX,Crux GmbH,alice,2844,promise broken; 30 days overdue,1500.00,D,,+49 30 1234567
-4,BOLT,Bolt Ltd,bob,454,call step due; 12 days overdue,600.00,B,call-1,+44 20 7946 0000
-5,ECHO,Écho Café,alice,3608,50 days overdue; called today,3000.00,D,,+33 4 56 78 90 12" \
+1,ACME,Acme SA,alice,21582,over limit; 45 days overdue,8000.00,E,,+33 1 23 45 67 89
+2,DUNE,Dune BV,bob,4662,\"high risk, 12,400.00 due in 3 days\",0.00,D,,+31 20 555 0101
+3,CRUX,Crux GmbH,alice,3276,promise broken; 30 days overdue,1500.00,D,,+49 30 1234567
+4,BOLT,Bolt Ltd,bob,496,call step due; 12 days overdue,600.00,B,call-1,+44 20 7946 0000
+5,ECHO,Écho Café,alice,3916,50 days overdue; called today,3000.00,D,,+33 4 56 78 90 12" \
 	"$DUN" --db "$DB" calllist
 
 expect "one collector's list, limited" 0 \
 "rank,customer,name,collector,priority,reasons,overdue,risk_class,next_step,phone
-1,DUNE,Dune BV,bob,5357,\"high risk, 12,400.00 due in 3 days\",0.00,E,,+31 20 555 0101" \
+1,DUNE,Dune BV,bob,4662,\"high risk, 12,400.00 due in 3 days\",0.00,D,,+31 20 555 0101" \
 	"$DUN" --db "$DB" calllist --collector bob --limit 1
 
 expect "an unknown collector has an empty list" 0 \
@@ -49,11 +49,11 @@ sql "INSERT INTO activity (customer_id, date, kind, who, text)
 	SELECT id, '2026-11-22', 'payment', 'bank', 'part payment announced' FROM customer WHERE code = 'ECHO';"
 expect "news after the call brings the customer back up" 0 \
 "rank,customer,name,collector,priority,reasons,overdue,risk_class,next_step,phone
-1,ACME,Acme SA,alice,20196,over limit; 45 days overdue,8000.00,E,,+33 1 23 45 67 89
-2,DUNE,Dune BV,bob,5357,\"high risk, 12,400.00 due in 3 days\",0.00,E,,+31 20 555 0101
-3,ECHO,Écho Café,alice,3608,50 days overdue,3000.00,D,,+33 4 56 78 90 12
-4,CRUX,Crux GmbH,alice,2844,promise broken; 30 days overdue,1500.00,D,,+49 30 1234567
-5,BOLT,Bolt Ltd,bob,454,call step due; 12 days overdue,600.00,B,call-1,+44 20 7946 0000" \
+1,ACME,Acme SA,alice,21582,over limit; 45 days overdue,8000.00,E,,+33 1 23 45 67 89
+2,DUNE,Dune BV,bob,4662,\"high risk, 12,400.00 due in 3 days\",0.00,D,,+31 20 555 0101
+3,ECHO,Écho Café,alice,3916,50 days overdue,3000.00,D,,+33 4 56 78 90 12
+4,CRUX,Crux GmbH,alice,3276,promise broken; 30 days overdue,1500.00,D,,+49 30 1234567
+5,BOLT,Bolt Ltd,bob,496,call step due; 12 days overdue,600.00,B,call-1,+44 20 7946 0000" \
 	"$DUN" --db "$DB" calllist
 
 expect "forecast: each open invoice at due date + the customer's learned delay" 0 \
