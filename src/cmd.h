@@ -22,6 +22,9 @@ struct cmd_ctx {
 	enum report_format format;
 	FILE *out, *err;
 	bool in_tui;             /* run from the TUI's ':' line */
+	/* The workstation's entry point (ui_run), set by main: the core
+	 * library links without curses, so tests and fuzzers leave it NULL. */
+	int (*workstation)(struct cmd_ctx *ctx);
 };
 
 struct cmd_entry {
@@ -63,6 +66,7 @@ void cmd_words_free(int argc, char **argv);
 /* Handlers, one per command (cmd_*.c). */
 int cmd_help(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_init(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_demo(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_import(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_import_bank(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_match(struct cmd_ctx *ctx, int argc, char **argv);

@@ -63,8 +63,12 @@ CREATE INDEX invoice_customer_due ON invoice(customer_id, due_date, number);
 -- read only this, never the settled history.
 CREATE INDEX invoice_open ON invoice(customer_id, due_date, issue_date, currency, open_amount, kind)
 	WHERE open_amount <> 0;
-CREATE INDEX invoice_issue ON invoice(issue_date);
-CREATE INDEX invoice_paid ON invoice(paid_date) WHERE paid_date IS NOT NULL;
+-- Covering: the KPIs sum a period's sales from this alone.
+CREATE INDEX invoice_issue ON invoice(issue_date, currency, amount);
+-- Covering: aging as of a past date reads the items settled since from
+-- this alone, and the KPIs their payment delays.
+CREATE INDEX invoice_paid ON invoice(paid_date, customer_id, kind, due_date, issue_date, currency, amount)
+	WHERE paid_date IS NOT NULL;
 
 CREATE TABLE payment (
 	id INTEGER PRIMARY KEY,
@@ -93,7 +97,8 @@ CREATE TABLE payment (
 	CHECK ((amount >= 0 AND unapplied BETWEEN 0 AND amount) OR (amount < 0 AND unapplied = amount))
 );
 CREATE INDEX payment_customer ON payment(customer_id, date);
-CREATE INDEX payment_date ON payment(date);
+-- Covering: the KPIs sum a period's receipts from this alone.
+CREATE INDEX payment_date ON payment(date, currency, amount);
 -- Covering index of the cash still unapplied (aging reads only this).
 CREATE INDEX payment_unapplied ON payment(customer_id, date, currency, unapplied) WHERE unapplied <> 0;
 
@@ -112,7 +117,8 @@ CREATE TABLE allocation (
 CREATE INDEX allocation_invoice ON allocation(invoice_id, date);
 CREATE INDEX allocation_payment ON allocation(payment_id) WHERE payment_id IS NOT NULL;
 CREATE INDEX allocation_credit ON allocation(credit_id) WHERE credit_id IS NOT NULL;
-CREATE INDEX allocation_date ON allocation(date);
+-- Covering: aging as of D adds back what was allocated after D from this alone.
+CREATE INDEX allocation_date ON allocation(date, invoice_id, payment_id, credit_id, amount);
 
 -- The CHECK constraints on invoice and payment make an allocation above an
 -- open or unapplied amount fail inside these triggers.
