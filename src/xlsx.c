@@ -175,7 +175,13 @@ static int book_open(struct book *b, const char *path, bool constant_memory, int
 		return rc;
 	}
 	close(fd);
-	lxw_workbook_options opt = {.constant_memory = constant_memory};
+	/* The C library's tmpfile() ignores TMPDIR; the user's choice of a
+	 * place for big temporary files should not be. */
+	const char *tmpdir = getenv("TMPDIR");
+	lxw_workbook_options opt = {
+		.constant_memory = constant_memory,
+		.tmpdir = tmpdir && *tmpdir ? (char *)tmpdir : NULL,
+	};
 	b->wb = workbook_new_opt(b->tmp, &opt);
 	if (b->wb == NULL) {
 		unlink(b->tmp);
@@ -270,15 +276,17 @@ static void sheet_fit(struct sheet *sh)
 
 /* Imported text may hold control characters or invalid UTF-8, which XML
  * cannot carry (Excel would "repair" the file): those become '?'. */
-static bool text_needs_cleaning(const char *s)
+enum text_kind { TEXT_ASCII, TEXT_UTF8, TEXT_UNCLEAN };
+
+static enum text_kind text_kind_of(const char *s)
 {
 	bool high = false;
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		if (*p < 0x20 || *p == 0x7f || (*p == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0))
-			return true;
+			return TEXT_UNCLEAN;
 		high |= *p >= 0x80;
 	}
-	return high && !text_utf8_valid(s, strlen(s));
+	return !high ? TEXT_ASCII : text_utf8_valid(s, strlen(s)) ? TEXT_UTF8 : TEXT_UNCLEAN;
 }
 
 /* Always a string cell: text starting with = + - @ stays text. */
@@ -288,7 +296,8 @@ static void put_text(struct sheet *sh, lxw_row_t row, lxw_col_t col, const char 
 	if (s == NULL || *s == '\0')
 		return;
 	char *owned = NULL;
-	if (text_needs_cleaning(s))
+	enum text_kind kind = text_kind_of(s);
+	if (kind == TEXT_UNCLEAN)
 		s = owned = text_sanitize(s);
 	if (strlen(s) > CELL_TEXT_MAX) {
 		size_t n = CELL_TEXT_MAX;
@@ -300,7 +309,7 @@ static void put_text(struct sheet *sh, lxw_row_t row, lxw_col_t col, const char 
 	}
 	book_note(sh->book, worksheet_write_string(sh->ws, row, col, s, f), "write a cell");
 	if (measure)
-		sheet_measure(sh, col, text_width(s));
+		sheet_measure(sh, col, kind == TEXT_ASCII ? (int)strlen(s) : text_width(s));
 	free(owned);
 }
 
@@ -387,12 +396,17 @@ static void aging_options_from(struct aging_options *ao, const struct config *cf
 
 /* ---- Statement of account ---- */
 
-/* An item's open amount as of ?2: today's open amount with the allocations
- * dated after ?2 added back (few or none), as the aging engine counts. */
+/* Invoice i's open amount at the date parameter d: today's open amount
+ * with the allocations dated after d added back (few or none), as the
+ * aging engine counts. */
 #define SQL_OPEN_AS_OF(d) \
 	"i.open_amount + CASE WHEN i.kind = 'invoice'" \
 	" THEN (SELECT coalesce(sum(a.amount), 0) FROM allocation a WHERE a.invoice_id = i.id AND a.date > " d ")" \
 	" ELSE -(SELECT coalesce(sum(a.amount), 0) FROM allocation a WHERE a.credit_id = i.id AND a.date > " d ") END"
+/* Whether invoice i is under a dispute open at the date parameter d. */
+#define SQL_DISPUTED_AT(d) \
+	"EXISTS (SELECT 1 FROM dispute d WHERE d.invoice_id = i.id AND d.opened <= " d \
+	" AND (d.resolved IS NULL OR d.resolved > " d "))"
 
 enum item_kind { ITEM_INVOICE, ITEM_CREDIT, ITEM_CASH };
 
@@ -448,8 +462,7 @@ static int items_load(struct store *s, int64_t customer_id, day_t as_of,
 	int n = 0, cap = 0;
 	sqlite3_stmt *st = store_stmt(s,
 	    "SELECT i.number, i.kind, i.issue_date, i.due_date, i.currency, i.amount, " SQL_OPEN_AS_OF("?2") ","
-	    " i.po, EXISTS (SELECT 1 FROM dispute d WHERE d.invoice_id = i.id AND d.opened <= ?2"
-	    "   AND (d.resolved IS NULL OR d.resolved > ?2))"
+	    " i.po, " SQL_DISPUTED_AT("?2")
 	    " FROM invoice i WHERE i.customer_id = ?1 AND i.issue_date <= ?2"
 	    " AND (i.open_amount <> 0 OR i.paid_date > ?2)");
 	sqlite3_bind_int64(st, 1, customer_id);
@@ -981,6 +994,12 @@ static int aging_customer_sheet(struct book *b, struct store *s, const struct ag
 	return DUN_OK;
 }
 
+/* The columns of the open items sheet, over customers c and invoices i. */
+#define SQL_OPEN_ITEMS \
+	"SELECT c.code, c.name, i.number, i.kind, i.issue_date, i.due_date, i.currency, i.amount, " \
+	SQL_OPEN_AS_OF("?1") ", " SQL_DISPUTED_AT("?1") ", i.po" \
+	" FROM customer c JOIN invoice i ON i.customer_id = c.id"
+
 /* Every item open at as_of, streamed from SQLite row by row (the sheet is
  * in constant-memory mode), continued on a new sheet past the row limit. */
 static int aging_items_sheets(struct book *b, struct store *s, const struct aging_options *ao,
@@ -991,15 +1010,13 @@ static int aging_items_sheets(struct book *b, struct store *s, const struct agin
 	enum { ncols = sizeof heads / sizeof heads[0] };
 	if (rows_per_sheet == 0 || rows_per_sheet > LXW_ROW_MAX - 1)
 		rows_per_sheet = LXW_ROW_MAX - 1;
+	/* The partial index of open items serves the usual case; the second
+	 * part finds what is settled now but was open at ?1. */
 	sqlite3_stmt *st = store_stmt(s,
-	    "SELECT c.code, c.name, i.number, i.kind, i.issue_date, i.due_date, i.currency, i.amount, "
-	    SQL_OPEN_AS_OF("?1") ","
-	    " EXISTS (SELECT 1 FROM dispute d WHERE d.invoice_id = i.id AND d.opened <= ?1"
-	    "   AND (d.resolved IS NULL OR d.resolved > ?1)), i.po"
-	    " FROM customer c JOIN invoice i ON i.customer_id = c.id"
-	    " WHERE i.issue_date <= ?1 AND (i.open_amount <> 0 OR i.paid_date > ?1)"
+	    SQL_OPEN_ITEMS " WHERE i.open_amount <> 0 AND +i.issue_date <= ?1 AND (?2 IS NULL OR i.currency = ?2)"
+	    " UNION ALL " SQL_OPEN_ITEMS " WHERE i.open_amount = 0 AND i.paid_date > ?1 AND i.issue_date <= ?1"
 	    " AND (?2 IS NULL OR i.currency = ?2)"
-	    " ORDER BY c.code, i.due_date, i.number");
+	    " ORDER BY 1, 6, 3");
 	store_bind_date(st, 1, ao->as_of);
 	store_bind_text(st, 2, ao->currency);
 	struct sheet sh = {0};
