@@ -54,8 +54,8 @@ struct id_map {
 
 static struct id_entry *id_map_slot(struct id_map *m, int64_t id)
 {
-	uint64_t h = (uint64_t)id * 0x9e3779b97f4a7c15ULL;
-	size_t i = (size_t)(h >> 20) & (m->cap - 1);
+	/* Fibonacci hashing: the top bits of id * 2^64/phi. */
+	size_t i = (size_t)(((uint64_t)id * 0x9e3779b97f4a7c15ULL) >> (64 - __builtin_ctzll(m->cap)));
 	while (m->slots[i].id != 0 && m->slots[i].id != id)
 		i = (i + 1) & (m->cap - 1);
 	return &m->slots[i];
@@ -427,6 +427,11 @@ int aging_compute(struct store *s, const struct aging_options *o,
 	*nrows = 0;
 	if (o->nedges < 1 || o->nedges > AGING_MAX_EDGES)
 		return dun_fail(cause, DUN_EUSAGE, "aging: between 1 and %d bucket edges", AGING_MAX_EDGES);
+	/* One snapshot: a writer committing mid-report cannot unbalance it. */
+	bool started;
+	int rc = store_read_begin(s, &started, cause);
+	if (rc != DUN_OK)
+		return rc;
 	struct aging a = {.store = s, .o = o};
 	date_format_iso(o->as_of, a.as_of);
 	a.fx = fx_new(s, o->currency ? o->currency : o->base_currency, o->as_of);
@@ -439,11 +444,11 @@ int aging_compute(struct store *s, const struct aging_options *o,
 	}
 	a.accs = xcalloc((size_t)a.nslots, sizeof *a.accs);
 	struct rows out = {0};
-	int rc;
 	if ((rc = load_history(&a, cause)) == DUN_OK &&
 	    (rc = scan_invoices(&a, cause)) == DUN_OK &&
 	    (rc = scan_payments(&a, cause)) == DUN_OK)
 		rc = group_rows(&a, &out, cause);
+	store_read_end(s, started);
 	free(a.accs);
 	free(a.adjust.slots);
 	free(a.payadjust.slots);

@@ -147,17 +147,10 @@ static void ratio(struct kpi_value *v, int64_t num, int64_t den)
 	v->den = den;
 }
 
-int kpi_compute(struct store *s, const struct kpi_options *o, struct kpi_result *r, char **cause)
+/* Every figure, inside the caller's snapshot. */
+static int compute(struct store *s, const struct kpi_options *o, struct kpi_result *r, char **cause)
 {
-	memset(r, 0, sizeof *r);
 	int64_t P = o->period;
-	if (P < 1 || P > 3660)
-		return dun_fail(cause, DUN_EUSAGE, "--period \"%d\": expected 1 to 3660 days", o->period);
-	snprintf(r->currency, sizeof r->currency, "%s", o->base_currency);
-	r->exponent = money_exponent(o->base_currency);
-	if (r->exponent < 0)
-		r->exponent = 2;
-
 	/* The receivable at D, split by due date. */
 	struct aging_options ao;
 	aging_options_default(&ao);
@@ -222,4 +215,25 @@ int kpi_compute(struct store *s, const struct kpi_options *o, struct kpi_result 
 	ratio(&r->value[KPI_CEI], (previous + sales - ar) * 100, previous + sales - current);
 	r->value[KPI_AR_AVERAGE].amount = fx_round(days_sum, P);
 	return DUN_OK;
+}
+
+int kpi_compute(struct store *s, const struct kpi_options *o, struct kpi_result *r, char **cause)
+{
+	memset(r, 0, sizeof *r);
+	int64_t P = o->period;
+	if (P < 1 || P > 3660)
+		return dun_fail(cause, DUN_EUSAGE, "--period \"%d\": expected 1 to 3660 days", o->period);
+	snprintf(r->currency, sizeof r->currency, "%s", o->base_currency);
+	r->exponent = money_exponent(o->base_currency);
+	if (r->exponent < 0)
+		r->exponent = 2;
+
+	/* One snapshot for every figure. */
+	bool started;
+	int rc = store_read_begin(s, &started, cause);
+	if (rc != DUN_OK)
+		return rc;
+	rc = compute(s, o, r, cause);
+	store_read_end(s, started);
+	return rc;
 }

@@ -239,6 +239,22 @@ int store_begin(struct store *s, char **cause)
 	return exec(s, "BEGIN IMMEDIATE", "start a transaction", cause);
 }
 
+int store_read_begin(struct store *s, bool *started, char **cause)
+{
+	*started = false;
+	if (!sqlite3_get_autocommit(s->db))
+		return DUN_OK;
+	int rc = exec(s, "BEGIN", "read the ledger", cause);
+	*started = rc == DUN_OK;
+	return rc;
+}
+
+void store_read_end(struct store *s, bool started)
+{
+	if (started)
+		sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+}
+
 int store_commit(struct store *s, char **cause)
 {
 	int rc = exec(s, "COMMIT", "commit", cause);

@@ -42,6 +42,12 @@ sqlite3_stmt *store_stmt(struct store *s, const char *sql);
 /* Transactions. store_begin takes the write lock at once (BEGIN IMMEDIATE)
  * so a writer waits for the busy timeout, not mid-way. */
 int store_begin(struct store *s, char **cause);
+/* A read snapshot for a report of many statements: one consistent view
+ * and one lock instead of one per statement. Does nothing (and ends
+ * nothing) when the caller already holds a transaction; end it with
+ * store_read_end(s, started). */
+int store_read_begin(struct store *s, bool *started, char **cause);
+void store_read_end(struct store *s, bool started);
 int store_commit(struct store *s, char **cause);
 void store_rollback(struct store *s);
 
