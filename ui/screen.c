@@ -1,0 +1,128 @@
+/* Curses set-up and the few primitives every view draws with. Text always
+ * goes through text_fit so that columns line up by display width and data
+ * never writes raw control characters to the terminal. */
+#include "screen.h"
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "text.h"
+#include "xalloc.h"
+
+static const struct {
+	short fg, bg;
+	attr_t mono;
+} styles[STYLE_COUNT] = {
+#define X(name, fg, bg, mono) [name] = {fg, bg, mono},
+	SCREEN_STYLE_LIST(X)
+#undef X
+};
+
+static attr_t attrs[STYLE_COUNT];
+
+bool screen_start(void)
+{
+	setlocale(LC_ALL, "");
+	if (initscr() == NULL)
+		return false;
+	raw();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON1_DOUBLE_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
+	mouseinterval(0);
+	const char *no_color = getenv("NO_COLOR");
+	bool colour = has_colors() && (no_color == NULL || *no_color == '\0');
+	if (colour) {
+		start_color();
+		use_default_colors();
+		colour = COLOR_PAIRS > STYLE_COUNT;
+	}
+	for (int i = 0; i < STYLE_COUNT; i++) {
+		if (colour && i != STYLE_NORMAL) {
+			init_pair((short)i, styles[i].fg, styles[i].bg);
+			attrs[i] = COLOR_PAIR(i) | (styles[i].mono & (A_BOLD | A_UNDERLINE));
+		} else {
+			attrs[i] = styles[i].mono;
+		}
+	}
+	return true;
+}
+
+void screen_stop(void)
+{
+	if (!isendwin())
+		endwin();
+}
+
+attr_t screen_attr(enum screen_style style)
+{
+	return attrs[style];
+}
+
+int screen_clamp(int v, int lo, int hi)
+{
+	if (v < lo)
+		v = lo;
+	if (v > hi)
+		v = hi;
+	return v < 0 ? 0 : v;
+}
+
+void screen_text(int y, int x, int width, const char *s, bool right, enum screen_style style)
+{
+	int rows = getmaxy(stdscr), cols = getmaxx(stdscr);
+	if (y < 0 || y >= rows || x < 0 || x >= cols)
+		return;
+	width = screen_clamp(width, 0, cols - x);
+	if (width == 0)
+		return;
+	struct buf b = {0};
+	text_fit(&b, s, width, right);
+	attr_set(screen_attr(style), 0, NULL);
+	mvaddstr(y, x, b.data);
+	attr_set(A_NORMAL, 0, NULL);
+	buf_free(&b);
+}
+
+void screen_textf(int y, int x, int width, enum screen_style style, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = xvasprintf(fmt, ap);
+	va_end(ap);
+	screen_text(y, x, width, s, false, style);
+	free(s);
+}
+
+void screen_fill(int y, int x, int height, int width, enum screen_style style)
+{
+	for (int i = 0; i < height; i++)
+		screen_text(y + i, x, width, "", false, style);
+}
+
+void screen_box(int y, int x, int height, int width, const char *title, bool focused)
+{
+	int rows = getmaxy(stdscr), cols = getmaxx(stdscr);
+	if (height < 2 || width < 2 || y < 0 || x < 0 || y + height > rows || x + width > cols)
+		return;
+	attr_set(screen_attr(STYLE_BORDER), 0, NULL);
+	mvhline(y, x + 1, ACS_HLINE, width - 2);
+	mvhline(y + height - 1, x + 1, ACS_HLINE, width - 2);
+	mvvline(y + 1, x, ACS_VLINE, height - 2);
+	mvvline(y + 1, x + width - 1, ACS_VLINE, height - 2);
+	mvaddch(y, x, ACS_ULCORNER);
+	mvaddch(y, x + width - 1, ACS_URCORNER);
+	mvaddch(y + height - 1, x, ACS_LLCORNER);
+	mvaddch(y + height - 1, x + width - 1, ACS_LRCORNER);
+	attr_set(A_NORMAL, 0, NULL);
+	if (title != NULL && width > 4) {
+		char *t = xasprintf(focused ? "[%s]" : " %s ", title);
+		int w = screen_clamp(text_width(t), 0, width - 3);
+		screen_text(y, x + 1, w, t, false, focused ? STYLE_TITLE : STYLE_NORMAL);
+		free(t);
+	}
+}

@@ -1,0 +1,202 @@
+/* The scan runs in phases over keyset pages: customers from the starting
+ * code to the end, then from the beginning back to it (wrap), then (going
+ * forwards) every invoice number. Each slice stops after a time budget. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include "search.h"
+#include <pcre2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "list.h"
+#include "xalloc.h"
+
+#define SEARCH_SLICE_MS 15
+#define SEARCH_PAGE 256
+
+enum phase { PHASE_IDLE, PHASE_CUSTOMERS, PHASE_WRAP, PHASE_INVOICES };
+
+struct search {
+	pcre2_code *code;
+	pcre2_match_data *match;
+	pcre2_match_context *context;
+	enum phase phase;
+	bool backward;
+	char start[LIST_KEY_TEXT];  /* where the scan began */
+	char at[LIST_KEY_TEXT];     /* last key read in this phase */
+	bool at_inclusive;
+	char found[LIST_KEY_TEXT];  /* the code shown last */
+};
+
+static void release(struct search *s)
+{
+	pcre2_code_free(s->code);
+	pcre2_match_data_free(s->match);
+	pcre2_match_context_free(s->context);
+	s->code = NULL;
+	s->match = NULL;
+	s->context = NULL;
+	s->phase = PHASE_IDLE;
+}
+
+void search_free(struct ui *ui)
+{
+	if (ui->search != NULL)
+		release(ui->search);
+	free(ui->search);
+	ui->search = NULL;
+}
+
+const char *search_origin(struct ui *ui)
+{
+	return ui->search ? ui->search->found : "";
+}
+
+bool search_start(struct ui *ui, const char *pattern, const char *from, bool skip_from,
+    bool backward, char *why, int size)
+{
+	if (ui->search == NULL)
+		ui->search = xcalloc(1, sizeof *ui->search);
+	struct search *s = ui->search;
+	release(s);
+	int err;
+	PCRE2_SIZE offset;
+	s->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
+	    PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &err, &offset, NULL);
+	if (s->code == NULL) {
+		PCRE2_UCHAR msg[200];
+		pcre2_get_error_message(err, msg, sizeof msg);
+		snprintf(why, (size_t)size, "at %zu: %s", (size_t)offset, (char *)msg);
+		return false;
+	}
+	pcre2_jit_compile(s->code, PCRE2_JIT_COMPLETE); /* without JIT it still works, slower */
+	s->match = pcre2_match_data_create_from_pattern(s->code, NULL);
+	s->context = pcre2_match_context_create(NULL);
+	pcre2_set_match_limit(s->context, 100000);
+	pcre2_set_depth_limit(s->context, 1000);
+	snprintf(s->start, sizeof s->start, "%s", from ? from : "");
+	snprintf(s->at, sizeof s->at, "%s", s->start);
+	s->at_inclusive = !skip_from;
+	s->backward = backward;
+	s->phase = PHASE_CUSTOMERS;
+	return true;
+}
+
+static bool matches(struct search *s, const char *text)
+{
+	int rc = pcre2_match(s->code, (PCRE2_SPTR)text, strlen(text), 0, 0, s->match, s->context);
+	return rc >= 0;
+}
+
+static double elapsed_ms(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) * 1e3 + (double)(t.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+static void found(struct ui *ui, int64_t customer_id, const char *code, const char *invoice)
+{
+	struct search *s = ui->search;
+	snprintf(s->found, sizeof s->found, "%s", code);
+	s->phase = PHASE_IDLE;
+	if (ui->view->show_customer == NULL || !ui->view->show_customer(ui, ui->view_state, customer_id, code))
+		ui_show_customer(ui, customer_id, code);
+	if (invoice != NULL)
+		ui_message(ui, false, "invoice %s of %s", invoice, code);
+	ui->dirty |= UI_REDRAW;
+}
+
+/* One page of customers in the phase's direction and bounds; returns
+ * true when the phase is over (end reached or match found). */
+static bool customers_page(struct ui *ui)
+{
+	static const char *const sql_fwd =
+	    "SELECT id, code, name FROM customer WHERE code >= ?1 AND (?3 = '' OR code < ?3) "
+	    "ORDER BY code LIMIT ?4";
+	static const char *const sql_back =
+	    "SELECT id, code, name FROM customer WHERE code <= ?1 AND (?3 = '' OR code > ?3) "
+	    "ORDER BY code DESC LIMIT ?4";
+	struct search *s = ui->search;
+	sqlite3_stmt *st = store_stmt(ui->store, s->backward ? sql_back : sql_fwd);
+	bool wrap = s->phase == PHASE_WRAP;
+	if (wrap && s->at[0] == '\0' && s->at_inclusive && s->backward)
+		sqlite3_bind_blob(st, 1, "\xff", 1, SQLITE_STATIC); /* after every code */
+	else
+		sqlite3_bind_text(st, 1, s->at, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, wrap ? s->start : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 4, SEARCH_PAGE);
+	int n = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		n++;
+		const char *code = store_column_text(st, 1);
+		if (!s->at_inclusive && strcmp(code, s->at) == 0)
+			continue;
+		snprintf(s->at, sizeof s->at, "%s", code);
+		s->at_inclusive = false;
+		if (matches(s, code) || matches(s, store_column_text(st, 2))) {
+			int64_t id = sqlite3_column_int64(st, 0);
+			char *c = xstrdup(code);
+			sqlite3_reset(st);
+			found(ui, id, c, NULL);
+			free(c);
+			return true;
+		}
+	}
+	sqlite3_reset(st);
+	return n < SEARCH_PAGE;
+}
+
+static bool invoices_page(struct ui *ui)
+{
+	static const char *const sql =
+	    "SELECT i.number, c.id, c.code FROM invoice i JOIN customer c ON c.id = i.customer_id "
+	    "WHERE i.number > ?1 ORDER BY i.number LIMIT ?2";
+	struct search *s = ui->search;
+	sqlite3_stmt *st = store_stmt(ui->store, sql);
+	sqlite3_bind_text(st, 1, s->at, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, SEARCH_PAGE * 4);
+	int n = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		n++;
+		const char *number = store_column_text(st, 0);
+		snprintf(s->at, sizeof s->at, "%s", number);
+		if (matches(s, number)) {
+			char *num = xstrdup(number), *code = xstrdup(store_column_text(st, 2));
+			int64_t id = sqlite3_column_int64(st, 1);
+			sqlite3_reset(st);
+			found(ui, id, code, num);
+			free(num);
+			free(code);
+			return true;
+		}
+	}
+	sqlite3_reset(st);
+	return n < SEARCH_PAGE * 4;
+}
+
+bool search_idle(struct ui *ui)
+{
+	struct search *s = ui->search;
+	if (s == NULL || s->phase == PHASE_IDLE || ui->store == NULL)
+		return false;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (s->phase != PHASE_IDLE && elapsed_ms(&t0) < SEARCH_SLICE_MS) {
+		enum phase phase = s->phase;
+		bool done = phase == PHASE_INVOICES ? invoices_page(ui) : customers_page(ui);
+		if (!done || s->phase == PHASE_IDLE)
+			continue;
+		s->at[0] = '\0';
+		s->at_inclusive = true;
+		if (phase == PHASE_CUSTOMERS && s->start[0] != '\0') {
+			s->phase = PHASE_WRAP;
+		} else if (phase != PHASE_INVOICES && !s->backward) {
+			s->phase = PHASE_INVOICES;
+		} else {
+			s->phase = PHASE_IDLE;
+			ui_message(ui, true, "no match");
+		}
+	}
+	return s->phase != PHASE_IDLE;
+}

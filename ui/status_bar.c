@@ -1,0 +1,102 @@
+/* Status line figures come from the core (aging for AR and overdue), so
+ * the TUI and `dun aging` can never disagree. */
+#include "status_bar.h"
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include "aging.h"
+#include "background.h"
+#include "kpi.h"
+#include "money.h"
+#include "report.h"
+#include "screen.h"
+#include "text.h"
+#include "xalloc.h"
+
+/* 12.4M, 830.5k, 950: short amounts for the status line. */
+static void short_amount(money_t amount, int exponent, char *buf, size_t size)
+{
+	int64_t scale = 1;
+	for (int i = 0; i < exponent; i++)
+		scale *= 10;
+	static const struct {
+		int64_t div;
+		const char *suffix;
+	} units[] = {{1000000000, "G"}, {1000000, "M"}, {1000, "k"}, {1, ""}};
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		int64_t den = scale * units[i].div;
+		if (llabs(amount) >= den || units[i].div == 1) {
+			char r[32];
+			report_ratio(amount, den, units[i].div == 1 ? 0 : 1, r, sizeof r);
+			snprintf(buf, size, "%s%s", r, units[i].suffix);
+			return;
+		}
+	}
+}
+
+void status_bar_compute(struct ui *ui)
+{
+	struct kpi_options o = {
+		.as_of = ui->aging.as_of,
+		.period = 90,
+		.base_currency = ui->aging.base_currency,
+	};
+	struct kpi_result r;
+	char *cause = NULL;
+	free(ui->status_kpi);
+	ui->status_kpi = NULL;
+	if (kpi_compute(ui->store, &o, &r, &cause) != 0) {
+		ui->status_kpi = xasprintf("KPI: %s", cause ? cause : "?");
+		free(cause);
+		return;
+	}
+	char ar[32], pct[32] = "n/a", dso[48];
+	short_amount(r.value[KPI_AR].amount, r.exponent, ar, sizeof ar);
+	const struct kpi_value *ratio = &r.value[KPI_OVERDUE_RATIO];
+	if (ratio->den != 0) {
+		report_ratio(ratio->num * 100, ratio->den, 0, pct, sizeof pct);
+		strcat(pct, "%");
+	}
+	const char *d = kpi_format(&r, KPI_DSO, dso, sizeof dso);
+	ui->status_kpi = xasprintf("AR %s  overdue %s  DSO %s", ar, pct, d ? d : "n/a");
+}
+
+void status_bar_draw(struct ui *ui, int y, int width)
+{
+	char *left = xasprintf(" as of %s  %s%s%s", ui_as_of_text(ui), ui->status_kpi ? ui->status_kpi : "",
+	    ui->status_background ? "  " : "", ui->status_background ? ui->status_background : "");
+	char *right = xasprintf("%s%s  ? help ", ui->search_active ? "n/N: next match  " : "", ui->view ? ui->view->title : "");
+	screen_fill(y, 0, 1, width, STYLE_STATUS);
+	int rw = screen_clamp(text_width(right), 0, width / 2);
+	screen_text(y, 0, width - rw, left, false, STYLE_STATUS);
+	screen_text(y, width - rw, rw, right, true, STYLE_STATUS);
+	free(left);
+	free(right);
+}
+
+int status_bar_poll_fd(struct ui *ui, struct pollfd *pfd)
+{
+	if (ui->background == NULL)
+		return 0;
+	pfd->fd = background_fd(ui->background);
+	pfd->events = POLLIN;
+	pfd->revents = 0;
+	return 1;
+}
+
+void status_bar_wakeup(struct ui *ui)
+{
+	struct background_event ev;
+	while (background_poll(ui->background, &ev)) {
+		free(ui->status_background);
+		ui->status_background = NULL;
+		if (ev.kind == BACKGROUND_PROGRESS)
+			ui->status_background = xasprintf("%s… %d%%", ev.stage ? ev.stage : "scoring", ev.percent);
+		else if (ev.kind == BACKGROUND_DONE)
+			ui_changed(ui);
+		else if (ev.kind == BACKGROUND_FAILED)
+			ui_message(ui, true, "scoring: %s", ev.message ? ev.message : "failed");
+		background_event_clear(&ev);
+		ui->dirty |= UI_REDRAW;
+	}
+}

@@ -1,0 +1,465 @@
+/* View 2, customers: the four panes of SPEC §11. The customer selected in
+ * the first pane drives the other three: its aging, its invoices (open
+ * items, or all with o) and its activity, newest first. */
+#include <curses.h>
+#include <stdlib.h>
+#include <string.h>
+#include "aging.h"
+#include "list.h"
+#include "money.h"
+#include "screen.h"
+#include "view.h"
+#include "xalloc.h"
+
+enum pane { PANE_CUSTOMERS, PANE_AGING, PANE_INVOICES, PANE_ACTIVITY, PANE_COUNT };
+
+struct customers {
+	struct ui *ui;
+	struct list customers, invoices, activity;
+	enum pane focus;
+	int64_t shown;              /* the customer the other panes show */
+	bool all_invoices;          /* o: paid invoices too */
+	struct aging_row *aging;    /* the shown customer's aging, one row */
+	int naging;
+	char *aging_error;
+	int box_y[PANE_COUNT], box_x[PANE_COUNT], box_h[PANE_COUNT], box_w[PANE_COUNT];
+};
+
+/* ---- customers pane: keyset on code ---- */
+
+static const struct list_column customer_columns[] = {
+	{"code", 8, 0, false},
+	{"name", 10, 4, false},
+	{"risk", 4, 0, false},
+	{"overdue", 12, 1, true},
+};
+
+#define SELECT_CUSTOMERS \
+	"SELECT c.code, c.id, c.name, coalesce(r.class, ''), " \
+	"(SELECT coalesce(sum(i.open_amount), 0) FROM invoice i WHERE i.customer_id = c.id AND i.open_amount <> 0 " \
+	"AND i.due_date < ?2 AND i.kind = 'invoice' AND i.currency = c.currency), c.currency " \
+	"FROM customer c LEFT JOIN risk r ON r.customer_id = c.id "
+
+static void customers_bind(struct list *l, sqlite3_stmt *st, const struct list_key *key)
+{
+	struct customers *cv = l->data;
+	list_bind_text_key(st, 1, key);
+	store_bind_date(st, 2, cv->ui->aging.as_of);
+}
+
+static void customers_read(struct list *l, sqlite3_stmt *st, struct list_row *row)
+{
+	(void)l;
+	list_key_set_text(&row->key, store_column_text(st, 0));
+	row->customer_id = sqlite3_column_int64(st, 1);
+	row->id = row->customer_id;
+	row->cell[0] = xstrdup(store_column_text(st, 0));
+	row->cell[1] = xstrdup(store_column_text(st, 2));
+	row->cell[2] = xstrdup(store_column_text(st, 3));
+	money_t overdue = sqlite3_column_int64(st, 4);
+	row->cell[3] = overdue ? list_cell_money(overdue, store_column_text(st, 5)) : xstrdup("");
+	row->style = overdue > 0 ? STYLE_OVERDUE : STYLE_NORMAL;
+}
+
+static const struct list_source customer_source = {
+	.columns = customer_columns,
+	.ncolumns = sizeof customer_columns / sizeof customer_columns[0],
+	.sql_from = SELECT_CUSTOMERS "WHERE c.code >= ?1 ORDER BY c.code LIMIT ?9",
+	.sql_after = SELECT_CUSTOMERS "WHERE c.code > ?1 ORDER BY c.code LIMIT ?9",
+	.sql_before = SELECT_CUSTOMERS "WHERE c.code < ?1 ORDER BY c.code DESC LIMIT ?9",
+	.sql_count = "SELECT count(*) FROM customer",
+	.sql_position = "SELECT count(*) FROM customer WHERE code < ?1",
+	.bind = customers_bind,
+	.read = customers_read,
+};
+
+/* ---- invoices pane: keyset on (due_date, number) of one customer ---- */
+
+static const struct list_column invoice_columns[] = {
+	{"number", 14, 1, false},
+	{"due", 10, 0, false},
+	{"days", 4, 0, true},
+	{"open", 11, 1, true},
+	{"status", 8, 0, false},
+};
+
+#define SELECT_INVOICES \
+	"SELECT i.due_date, i.number, i.id, i.currency, i.open_amount, i.amount, i.kind, " \
+	"max(0, julianday(?4) - julianday(i.due_date)), " \
+	"EXISTS (SELECT 1 FROM dispute d WHERE d.invoice_id = i.id AND d.resolved IS NULL) " \
+	"FROM invoice i WHERE i.customer_id = ?3 AND (?5 OR i.open_amount <> 0) "
+
+static void key_pair_bind(sqlite3_stmt *st, const struct list_key *key)
+{
+	if (key == NULL || key->edge < 0) {
+		sqlite3_bind_text(st, 1, "", 0, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, "", 0, SQLITE_STATIC);
+	} else if (key->edge > 0) {
+		sqlite3_bind_blob(st, 1, "\xff", 1, SQLITE_STATIC);
+		sqlite3_bind_blob(st, 2, "\xff", 1, SQLITE_STATIC);
+	} else {
+		/* text holds "date number": the date is 10 characters */
+		sqlite3_bind_text(st, 1, key->text, 10, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 2, key->text + 11, -1, SQLITE_TRANSIENT);
+	}
+}
+
+static void invoices_bind(struct list *l, sqlite3_stmt *st, const struct list_key *key)
+{
+	struct customers *cv = l->data;
+	key_pair_bind(st, key);
+	sqlite3_bind_int64(st, 3, cv->shown);
+	store_bind_date(st, 4, cv->ui->aging.as_of);
+	sqlite3_bind_int(st, 5, cv->all_invoices);
+}
+
+static void invoices_read(struct list *l, sqlite3_stmt *st, struct list_row *row)
+{
+	struct customers *cv = l->data;
+	const char *due = store_column_text(st, 0), *number = store_column_text(st, 1);
+	snprintf(row->key.text, sizeof row->key.text, "%.10s %s", due, number);
+	row->id = sqlite3_column_int64(st, 2);
+	row->customer_id = cv->shown;
+	const char *currency = store_column_text(st, 3);
+	money_t open = sqlite3_column_int64(st, 4);
+	bool credit = strcmp(store_column_text(st, 6), "credit_note") == 0;
+	int days = sqlite3_column_int(st, 7);
+	bool disputed = sqlite3_column_int(st, 8) != 0;
+	row->cell[0] = xstrdup(number);
+	row->cell[1] = xstrdup(due);
+	row->cell[2] = open && !credit ? list_cell("%d", days) : xstrdup("");
+	row->cell[3] = list_cell_money(open, currency);
+	row->cell[4] = xstrdup(credit ? "credit" : open == 0 ? "paid" : disputed ? "disputed" : "open");
+	row->style = open > 0 && days > 0 && !disputed ? STYLE_OVERDUE : open == 0 ? STYLE_DIM : STYLE_NORMAL;
+}
+
+static const struct list_source invoice_source = {
+	.columns = invoice_columns,
+	.ncolumns = sizeof invoice_columns / sizeof invoice_columns[0],
+	.sql_from = SELECT_INVOICES "AND (i.due_date, i.number) >= (?1, ?2) ORDER BY i.due_date, i.number LIMIT ?9",
+	.sql_after = SELECT_INVOICES "AND (i.due_date, i.number) > (?1, ?2) ORDER BY i.due_date, i.number LIMIT ?9",
+	.sql_before = SELECT_INVOICES "AND (i.due_date, i.number) < (?1, ?2) ORDER BY i.due_date DESC, i.number DESC LIMIT ?9",
+	.sql_count = "SELECT count(*) FROM invoice i WHERE i.customer_id = ?3 AND (?5 OR i.open_amount <> 0)",
+	.bind = invoices_bind,
+	.read = invoices_read,
+};
+
+/* ---- activity pane: keyset on (date, id), newest first ---- */
+
+static const struct list_column activity_columns[] = {
+	{"date", 10, 0, false},
+	{"kind", 8, 0, false},
+	{"what", 12, 1, false},
+};
+
+#define SELECT_ACTIVITY \
+	"SELECT a.date, a.id, a.kind, a.who, a.text, a.outcome, a.amount, a.currency " \
+	"FROM activity a WHERE a.customer_id = ?3 "
+
+static void activity_bind(struct list *l, sqlite3_stmt *st, const struct list_key *key)
+{
+	struct customers *cv = l->data;
+	/* newest first: "before the first row" is after every date */
+	if (key == NULL || key->edge < 0) {
+		sqlite3_bind_blob(st, 1, "\xff", 1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, INT64_MAX);
+	} else if (key->edge > 0) {
+		sqlite3_bind_text(st, 1, "", 0, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, INT64_MIN);
+	} else {
+		sqlite3_bind_text(st, 1, key->text, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 2, key->id);
+	}
+	sqlite3_bind_int64(st, 3, cv->shown);
+}
+
+static void activity_read(struct list *l, sqlite3_stmt *st, struct list_row *row)
+{
+	struct customers *cv = l->data;
+	list_key_set_text(&row->key, store_column_text(st, 0));
+	row->key.id = row->id = sqlite3_column_int64(st, 1);
+	row->customer_id = cv->shown;
+	row->cell[0] = xstrdup(store_column_text(st, 0));
+	row->cell[1] = xstrdup(store_column_text(st, 2));
+	struct buf what = {0};
+	const char *who = store_column_text(st, 3), *text = store_column_text(st, 4), *outcome = store_column_text(st, 5);
+	if (*outcome)
+		buf_printf(&what, "[%s] ", outcome);
+	if (sqlite3_column_type(st, 6) != SQLITE_NULL) {
+		char *amount = list_cell_money(sqlite3_column_int64(st, 6), store_column_text(st, 7));
+		buf_printf(&what, "%s %s ", amount, store_column_text(st, 7));
+		free(amount);
+	}
+	buf_puts(&what, text);
+	if (*who)
+		buf_printf(&what, " (%s)", who);
+	row->cell[2] = buf_take(&what);
+}
+
+static const struct list_source activity_source = {
+	.columns = activity_columns,
+	.ncolumns = sizeof activity_columns / sizeof activity_columns[0],
+	.sql_from = SELECT_ACTIVITY "AND (a.date, a.id) <= (?1, ?2) ORDER BY a.date DESC, a.id DESC LIMIT ?9",
+	.sql_after = SELECT_ACTIVITY "AND (a.date, a.id) < (?1, ?2) ORDER BY a.date DESC, a.id DESC LIMIT ?9",
+	.sql_before = SELECT_ACTIVITY "AND (a.date, a.id) > (?1, ?2) ORDER BY a.date, a.id LIMIT ?9",
+	.sql_count = "SELECT count(*) FROM activity a WHERE a.customer_id = ?3",
+	.bind = activity_bind,
+	.read = activity_read,
+};
+
+/* ---- the view ---- */
+
+static void load_aging(struct customers *cv)
+{
+	aging_free(cv->aging, cv->naging);
+	cv->aging = NULL;
+	cv->naging = 0;
+	free(cv->aging_error);
+	cv->aging_error = NULL;
+	if (cv->shown == 0)
+		return;
+	struct aging_options o = cv->ui->aging;
+	o.by = AGING_BY_CUSTOMER;
+	o.customer_id = cv->shown;
+	o.currency = NULL;
+	if (aging_compute(cv->ui->store, &o, &cv->aging, &cv->naging, &cv->aging_error) != 0) {
+		cv->aging = NULL;
+		cv->naging = 0;
+	}
+}
+
+/* The other panes follow the customer selected in the first. */
+static void follow(struct customers *cv, bool force)
+{
+	const struct list_row *row = list_selected(&cv->customers);
+	int64_t id = row ? row->customer_id : 0;
+	if (id == cv->shown && !force)
+		return;
+	cv->shown = id;
+	list_reload(&cv->invoices);
+	list_reload(&cv->activity);
+	load_aging(cv);
+}
+
+static void *customers_open(struct ui *ui)
+{
+	struct customers *cv = xcalloc(1, sizeof *cv);
+	cv->ui = ui;
+	list_init(&cv->customers, &customer_source, ui->store, cv);
+	list_init(&cv->invoices, &invoice_source, ui->store, cv);
+	list_init(&cv->activity, &activity_source, ui->store, cv);
+	list_reload(&cv->customers);
+	follow(cv, true);
+	return cv;
+}
+
+static void customers_close(struct ui *ui, void *state)
+{
+	(void)ui;
+	struct customers *cv = state;
+	list_free(&cv->customers);
+	list_free(&cv->invoices);
+	list_free(&cv->activity);
+	aging_free(cv->aging, cv->naging);
+	free(cv->aging_error);
+	free(cv);
+}
+
+static void draw_aging(struct customers *cv, int y, int x, int height, int width, bool focused)
+{
+	const struct list_row *row = list_selected(&cv->customers);
+	char *title = xasprintf("Aging %s", row ? row->cell[0] : "");
+	screen_box(y, x, height, width, title, focused);
+	free(title);
+	int inner = width - 2, line = y + 1, bottom = y + height - 1;
+	if (cv->aging_error != NULL) {
+		screen_text(line, x + 1, inner, cv->aging_error, false, STYLE_ERROR);
+		return;
+	}
+	if (cv->naging == 0) {
+		screen_text(line, x + 1, inner, "nothing open", false, STYLE_DIM);
+		return;
+	}
+	const struct aging_options *o = &cv->ui->aging;
+	const struct aging_row *a = &cv->aging[0];
+	int label = screen_clamp(inner / 2, 0, 10), amount = screen_clamp(inner - label - 1, 0, 16);
+	for (int b = 0; b < o->nedges + 2 && line < bottom; b++, line++) {
+		char name[32];
+		aging_bucket_name(b, o->edges, o->nedges, name, sizeof name);
+		char *v = list_cell_money(a->bucket[b], a->currency);
+		screen_text(line, x + 1, label, name, false, STYLE_NORMAL);
+		screen_text(line, x + 2 + label, amount, v, true, b > 0 && a->bucket[b] > 0 ? STYLE_OVERDUE : STYLE_NORMAL);
+		free(v);
+	}
+	const struct {
+		const char *name;
+		money_t value;
+	} totals[] = {{"unapplied", a->unapplied}, {"total", a->total}, {"disputed", a->disputed}};
+	for (size_t i = 0; i < sizeof totals / sizeof totals[0] && line < bottom; i++, line++) {
+		char *v = list_cell_money(totals[i].value, a->currency);
+		screen_text(line, x + 1, label, totals[i].name, false, i == 1 ? STYLE_TITLE : STYLE_NORMAL);
+		screen_text(line, x + 2 + label, amount, v, true, i == 1 ? STYLE_TITLE : STYLE_NORMAL);
+		free(v);
+	}
+}
+
+static void customers_draw(struct ui *ui, void *state, int y, int height, int width)
+{
+	struct customers *cv = state;
+	/* the left panes carry the wider tables */
+	int left = screen_clamp(width * 11 / 20, 0, width), right = width - left;
+	int top = screen_clamp(height / 2, 0, height), bottom = height - top;
+	int ys[PANE_COUNT] = {y, y, y + top, y + top}, xs[PANE_COUNT] = {0, left, 0, left};
+	int hs[PANE_COUNT] = {top, top, bottom, bottom}, ws[PANE_COUNT] = {left, right, left, right};
+	for (int p = 0; p < PANE_COUNT; p++) {
+		cv->box_y[p] = ys[p];
+		cv->box_x[p] = xs[p];
+		cv->box_h[p] = hs[p];
+		cv->box_w[p] = ws[p];
+	}
+	view_draw_list(ui, &cv->customers, "Customers", ys[0], xs[0], hs[0], ws[0], cv->focus == PANE_CUSTOMERS);
+	follow(cv, false);
+	draw_aging(cv, ys[1], xs[1], hs[1], ws[1], cv->focus == PANE_AGING);
+	view_draw_list(ui, &cv->invoices, cv->all_invoices ? "Invoices (all)" : "Invoices (open)", ys[2], xs[2], hs[2], ws[2],
+	    cv->focus == PANE_INVOICES);
+	view_draw_list(ui, &cv->activity, "Activity", ys[3], xs[3], hs[3], ws[3], cv->focus == PANE_ACTIVITY);
+}
+
+static struct list *focused_list(struct customers *cv)
+{
+	switch (cv->focus) {
+	case PANE_CUSTOMERS:
+		return &cv->customers;
+	case PANE_INVOICES:
+		return &cv->invoices;
+	case PANE_ACTIVITY:
+		return &cv->activity;
+	default:
+		return NULL;
+	}
+}
+
+static int customers_key(struct ui *ui, void *state, int key)
+{
+	struct customers *cv = state;
+	switch (key) {
+	case '\t':
+		cv->focus = (cv->focus + 1) % PANE_COUNT;
+		return UI_REDRAW;
+	case KEY_BTAB:
+		cv->focus = (cv->focus + PANE_COUNT - 1) % PANE_COUNT;
+		return UI_REDRAW;
+	case 'h':
+	case KEY_LEFT:
+		if (cv->focus == PANE_AGING || cv->focus == PANE_ACTIVITY) {
+			cv->focus--;
+			return UI_REDRAW;
+		}
+		return UI_HANDLED;
+	case 'l':
+	case KEY_RIGHT:
+		if (cv->focus == PANE_CUSTOMERS || cv->focus == PANE_INVOICES) {
+			cv->focus++;
+			return UI_REDRAW;
+		}
+		return UI_HANDLED;
+	case 'o':
+		cv->all_invoices = !cv->all_invoices;
+		list_reload(&cv->invoices);
+		return UI_REDRAW;
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+		if (cv->focus == PANE_CUSTOMERS) {
+			const struct list_row *row = list_selected(&cv->customers);
+			if (row != NULL) {
+				char *line = xasprintf("show '%s'", row->cell[0]);
+				ui_command(ui, line);
+				free(line);
+			}
+			return UI_REDRAW;
+		}
+		if (cv->focus == PANE_INVOICES) {
+			cv->focus = PANE_ACTIVITY;
+			return UI_REDRAW;
+		}
+		return UI_HANDLED;
+	}
+	struct list *l = focused_list(cv);
+	if (l == NULL)
+		return UI_IGNORED;
+	int r = view_list_key(l, key);
+	if (l == &cv->customers)
+		follow(cv, false);
+	return r;
+}
+
+static void customers_refresh(struct ui *ui, void *state)
+{
+	(void)ui;
+	struct customers *cv = state;
+	list_refresh(&cv->customers);
+	list_refresh(&cv->invoices);
+	list_refresh(&cv->activity);
+	follow(cv, false);
+	load_aging(cv);
+}
+
+static int customers_click(struct ui *ui, void *state, int y, int x)
+{
+	(void)ui;
+	struct customers *cv = state;
+	for (int p = 0; p < PANE_COUNT; p++) {
+		if (y < cv->box_y[p] || y >= cv->box_y[p] + cv->box_h[p] || x < cv->box_x[p] || x >= cv->box_x[p] + cv->box_w[p])
+			continue;
+		cv->focus = p;
+		struct list *l = focused_list(cv);
+		if (l != NULL)
+			list_select_visible(l, y - cv->box_y[p] - 2);
+		follow(cv, false);
+		return UI_REDRAW;
+	}
+	return UI_IGNORED;
+}
+
+static int64_t customers_customer(struct ui *ui, void *state)
+{
+	(void)ui;
+	return ((struct customers *)state)->shown;
+}
+
+static int64_t customers_invoice(struct ui *ui, void *state)
+{
+	(void)ui;
+	const struct list_row *row = list_selected(&((struct customers *)state)->invoices);
+	return row ? row->id : 0;
+}
+
+static bool customers_show(struct ui *ui, void *state, int64_t customer_id, const char *code)
+{
+	(void)ui;
+	struct customers *cv = state;
+	struct list_key key = {0};
+	list_key_set_text(&key, code);
+	list_seek(&cv->customers, &key);
+	cv->focus = PANE_CUSTOMERS;
+	follow(cv, false);
+	const struct list_row *row = list_selected(&cv->customers);
+	return row != NULL && row->customer_id == customer_id;
+}
+
+const struct view_ops view_customers = {
+	.number = 2,
+	.name = "customers",
+	.title = "2 Customers",
+	.help = "customers, the selection's aging, invoices and history",
+	.open = customers_open,
+	.close = customers_close,
+	.draw = customers_draw,
+	.key = customers_key,
+	.changed = customers_refresh,
+	.click = customers_click,
+	.customer = customers_customer,
+	.invoice = customers_invoice,
+	.show_customer = customers_show,
+};
