@@ -792,7 +792,11 @@ int xlsx_statement_write(struct store *s, const struct config *cfg, int64_t cust
 			j++;
 		char *name = several ? xasprintf("%s %s", L(&b, L_SHEET), items[i].currency)
 		    : xstrdup(L(&b, L_SHEET));
+		/* Excel refuses these in a sheet name; the currency is ledger data. */
 		char *clean = text_sanitize(name);
+		for (char *p = clean; *p; p++)
+			if (strchr("[]:*?/\\", *p) != NULL)
+				*p = '_';
 		rc = statement_sheet(&b, &stm, clean, items[i].currency, items + i, j - i, cause);
 		free(clean);
 		free(name);

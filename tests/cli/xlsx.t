@@ -5,7 +5,7 @@
 # with their cached values, frozen header, autofilter, A4 print setup.
 # Hostile customer codes and names, as-of dates, and write failures too.
 . "$top_srcdir/tests/lib.sh"
-plan 32
+plan 33
 
 if ! /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
 	echo "1..0 # SKIP python3-openpyxl is not installed"
@@ -230,6 +230,15 @@ B6 s a/b" sh -c "$X 'batch/%2E.%2Fevil.xlsx' | grep '^B6 '; $X batch/a%2Fb.xlsx 
 expect "--collector and --segment select" 0 "1 statement written to out2" \
 	"$DUN" --db "$DB" statements --overdue --collector bob --segment public --dir out2
 expect "statements without --overdue is a usage error" 2 "" "$DUN" --db "$DB" statements --dir batch
+
+# Amounts show their currency's decimals.
+printf 'number,customer,issue_date,due_date,amount,currency\nY-1,CALM,2026-10-01,2026-10-31,1500,JPY\nK-1,CALM,2026-10-01,2026-10-31,1.250,KWD\n' >more.csv
+"$DUN" --db "$DB" import invoices more.csv >/dev/null
+"$DUN" --db "$DB" statement CALM -o decimals.xlsx >/dev/null
+expect "JPY without decimals, KWD with three" 0 "E11 n 1500 #,##0
+G12 f =SUM(G11) = 1500 #,##0
+E11 n 1.25 #,##0.000
+G12 f =SUM(G11) = 1.25 #,##0.000" sh -c "$X decimals.xlsx 'Statement JPY' 'Statement KWD' | grep -E '^(E11|G12) '"
 
 # Failures leave no file, and no half file under a temporary name.
 touch notadir
