@@ -105,10 +105,15 @@ int forecast_compute(struct store *s, day_t today, day_t from, int weeks, bool b
 	static const char sql_promised[] = "SELECT pi.invoice_id, p.promised_date FROM promise p"
 	    " JOIN promise_invoice pi ON pi.promise_id = p.id"
 	    " WHERE p.made_date <= ?1 AND p.promised_date > ?1 AND (p.status = 'open' OR p.settled_date > ?1)";
-	/* open at ?1: today's open amount plus what was allocated after ?1 */
+	/* Open at ?1: today's open amount plus what was allocated after ?1.
+	 * Two halves so that each reads its own index (what is open now, what
+	 * was paid since) rather than every invoice issued by ?1. */
 	static const char sql_open[] = "SELECT i.id, i.customer_id, i.due_date, i.currency,"
 	    " i.open_amount + coalesce((SELECT sum(a.amount) FROM allocation a WHERE a.invoice_id = i.id AND a.date > ?1), 0)"
-	    " FROM invoice i WHERE i.kind = 'invoice' AND i.issue_date <= ?1 AND (i.open_amount > 0 OR i.paid_date > ?1)";
+	    " FROM invoice i WHERE i.open_amount <> 0 AND i.kind = 'invoice' AND +i.issue_date <= ?1"
+	    " UNION ALL SELECT i.id, i.customer_id, i.due_date, i.currency,"
+	    " coalesce((SELECT sum(a.amount) FROM allocation a WHERE a.invoice_id = i.id AND a.date > ?1), 0)"
+	    " FROM invoice i WHERE i.paid_date > ?1 AND i.open_amount = 0 AND i.kind = 'invoice' AND +i.issue_date <= ?1";
 	static const char sql_received[] = "SELECT i.currency, a.date, a.amount FROM allocation a"
 	    " JOIN invoice i ON i.id = a.invoice_id"
 	    " WHERE a.date > ?1 AND a.date <= ?2 AND a.payment_id IS NOT NULL AND i.kind = 'invoice' AND i.issue_date <= ?1";
