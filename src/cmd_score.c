@@ -25,14 +25,13 @@ static void metric_row(struct report *r, const char *name, const char *fmt, doub
 static int score_evaluate(struct cmd_ctx *ctx, struct store *s)
 {
 	struct risk_evaluation e;
-	char *cause = NULL, date[DATE_TEXT_MAX];
+	char *cause = NULL;
 	int rc = risk_evaluate(s, ctx->as_of, &e, &cause);
 	if (rc != DUN_OK)
 		return cmd_fail(ctx, rc, cause);
 	struct report *r = report_begin(ctx->out, ctx->format, metric_columns, 2);
-	report_text(r, "cutoff");
-	report_text(r, date_format_iso(e.cutoff, date));
-	report_row_end(r);
+	/* the hold-out: invoices issued in the last holdout_days days */
+	metric_row(r, "holdout_days", "%.0f", ctx->as_of - e.cutoff);
 	metric_row(r, "train_invoices", "%.0f", e.train);
 	metric_row(r, "test_invoices", "%.0f", e.test);
 	metric_row(r, "test_late30_rate", "%.4f", e.positive_rate);
