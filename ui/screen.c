@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "text.h"
 #include "xalloc.h"
 
@@ -96,6 +97,40 @@ void screen_textf(int y, int x, int width, enum screen_style style, const char *
 	va_end(ap);
 	screen_text(y, x, width, s, false, style);
 	free(s);
+}
+
+int screen_wrap(int y, int x, int width, int max_lines, const char *s, enum screen_style style)
+{
+	int lines = 0;
+	if (width <= 0)
+		return 0;
+	while (*s && lines < max_lines) {
+		/* take words while they fit; a word longer than the line is cut */
+		size_t end = 0, fit = 0;
+		while (s[end]) {
+			size_t next = end;
+			while (s[next] == ' ')
+				next++;
+			while (s[next] && s[next] != ' ')
+				next++;
+			char *head = xstrndup(s, next);
+			bool fits = text_width(head) <= width;
+			free(head);
+			if (!fits)
+				break;
+			fit = end = next;
+		}
+		if (fit == 0)
+			fit = strlen(s);
+		char *line = xstrndup(s, fit);
+		screen_text(y + lines, x, width, line, false, style);
+		free(line);
+		lines++;
+		s += fit;
+		while (*s == ' ')
+			s++;
+	}
+	return lines;
 }
 
 void screen_fill(int y, int x, int height, int width, enum screen_style style)

@@ -43,6 +43,9 @@ void screen_text(int y, int x, int width, const char *s, bool right, enum screen
 /* printf into screen_text. */
 void screen_textf(int y, int x, int width, enum screen_style style, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
+/* Writes s from (y, x) wrapped at spaces into lines of width columns, at
+ * most max_lines; returns the lines used. */
+int screen_wrap(int y, int x, int width, int max_lines, const char *s, enum screen_style style);
 /* Fills a rectangle with blanks in a style. */
 void screen_fill(int y, int x, int height, int width, enum screen_style style);
 /* A box with a title in its top border; focused boxes draw the title bold. */

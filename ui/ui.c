@@ -175,6 +175,9 @@ static bool open_store(struct ui *ui)
 	ui->store_problem = NULL;
 	if (rc != DUN_OK) {
 		ui->store = NULL;
+		size_t n = strlen(text);
+		while (n > 0 && text[n - 1] == '\n')
+			text[--n] = '\0';
 		ui->store_problem = text;
 		return false;
 	}
@@ -202,13 +205,16 @@ static void draw_empty(struct ui *ui, int height, int width)
 	};
 	bool missing = ui->store_problem == NULL || strstr(ui->store_problem, "no ledger here") != NULL;
 	screen_box(0, 0, height, width, missing ? "dun — no ledger yet" : "dun — the ledger cannot be opened", true);
-	screen_text(2, 2, width - 4, ui->store_problem ? ui->store_problem : "", false, missing ? STYLE_NORMAL : STYLE_ERROR);
+	const char *problem = ui->store_problem ? ui->store_problem : "";
+	if (strncmp(problem, "dun: ", 5) == 0)
+		problem += 5;
+	int y = 2 + screen_wrap(2, 2, width - 4, 4, problem, missing ? STYLE_NORMAL : STYLE_ERROR) + 1;
 	if (!missing) {
-		screen_text(4, 2, width - 4, "dun retries every second; q quits.", false, STYLE_DIM);
+		screen_text(y, 2, width - 4, "dun tries again every second; q quits.", false, STYLE_DIM);
 		return;
 	}
-	for (int i = 0; lines[i] != NULL && 4 + i < height - 1; i++)
-		screen_text(4 + i, 2, width - 4, lines[i], false, STYLE_NORMAL);
+	for (int i = 0; lines[i] != NULL && y + i < height - 1; i++)
+		screen_text(y + i, 2, width - 4, lines[i], false, STYLE_NORMAL);
 }
 
 static void draw(struct ui *ui)

@@ -15,7 +15,7 @@ tui() { tmux -L "$TUI_SOCK" -f /dev/null "$@"; }
 trap 'tui kill-server 2>/dev/null; rm -rf "$TEST_DIR"' EXIT
 
 # tui_start WIDTH HEIGHT [ARGS...]: starts `dun ARGS` (the workstation) at
-# that size; when dun ends the pane shows "[exit STATUS]".
+# that size in $TEST_DIR; when dun ends the pane shows "[exit STATUS]".
 tui_start() {
 	w=$1 h=$2; shift 2
 	tui kill-server 2>/dev/null
@@ -24,7 +24,7 @@ tui_start() {
 	TUI_SOCK="test$$.$tui_starts"
 	cmd="env LANG=C.UTF-8 LC_ALL=C.UTF-8 DUN_TODAY=$DUN_TODAY DUN_CONFIG=/dev/null HOME=$HOME DUN_NO_BACKGROUND=$DUN_NO_BACKGROUND"
 	for a in "$DUN" "$@"; do cmd="$cmd '$a'"; done
-	tui new-session -d -x "$w" -y "$h" "$cmd 2>'$TEST_DIR/tui.err'; echo \"[exit \$?]\"; sleep 600"
+	tui new-session -d -x "$w" -y "$h" -c "$TEST_DIR" "$cmd 2>'$TEST_DIR/tui.err'; echo \"[exit \$?]\"; sleep 600"
 }
 
 tui_screen() { tui capture-pane -p; }

@@ -1,0 +1,48 @@
+#!/bin/sh
+# '/' searches customer codes, names and invoice numbers with PCRE2 as the
+# pattern is typed; n and N step through the matches; a bad pattern is
+# named, not fatal. The ':' line runs CLI commands (output in a pager) and
+# UI commands, with history and Tab completion.
+. "$top_srcdir/tests/tui/lib.sh"
+plan 14
+fixture_ledger
+tui_start 100 30 --db "$DB"
+tui_wait "starts" "Call list"
+tui_keys 2 /
+tui_type "mor"
+tui_wait "the search moves as the pattern is typed (case-insensitive)" "Aging MOREL"
+tui_keys Enter
+tui_wait "n/N are announced in the status bar" "n/N: next match"
+tui_keys g /
+tui_type "é"
+tui_wait "accents match" "Aging BRUN"
+tui_keys Enter n
+tui_wait "n goes to the next match" "Aging CAFE"
+tui_keys N
+tui_wait "N goes back" "Aging BRUN"
+tui_keys Escape /
+tui_type "INV-50"
+tui_wait "an invoice number finds its customer" "Aging KYOTO"
+tui_keys Enter /
+tui_type "(unclosed"
+tui_wait "a bad pattern is named" "missing closing parenthesis"
+tui_keys Escape :
+tui_type "aging --by total"
+tui_keys Enter
+tui_wait "a CLI command's output opens in the pager" "55760.50"
+tui_keys q :
+tui_type "as-of 2026-06-30"
+tui_keys Enter
+tui_wait ":as-of recomputes every figure at that date" "as of 2026-06-30"
+tui_keys : Up Up
+tui_wait "Up recalls the history" ":aging --by total"
+tui_keys C-u
+tui_type "go"
+tui_keys Tab
+tui_type "DEL"
+tui_keys Tab
+tui_wait "Tab completes command names and customer codes" ":goto DELTA"
+tui_keys Enter
+tui_wait ":goto opens the customer" "Aging DELTA"
+tui_keys : && tui_type "nosuch" && tui_keys Enter
+tui_wait "an unknown command is named" "unknown command: nosuch"

@@ -1,0 +1,29 @@
+#!/bin/sh
+# The workstation at 80x24, resized at any moment down to a few cells and
+# back, with NO_COLOR; its empty state without a ledger; and a change made
+# by another process showing within a second.
+. "$top_srcdir/tests/tui/lib.sh"
+plan 10
+tui_start 80 24 --db ledger.db
+tui_expect "without a ledger, it says how to import or build the demo" sizes-empty.txt
+tui_keys q
+tui_wait "q quits from the empty state" "[exit 0]"
+fixture_ledger
+tui_start 80 24 --db "$DB"
+tui_expect "the call list at 80x24" sizes-calllist-80.txt
+tui_keys 2
+tui_expect "the customers view at 80x24" sizes-customers-80.txt
+tui_resize 12 4
+tui_resize 1 1
+tui_resize 30 8
+tui_wait "tiny sizes draw what fits, without crashing" "Custom"
+tui_resize 80 24
+tui_expect "back at 80x24 the screen is whole again" sizes-customers-80.txt
+"$DUN" --db "$DB" log ACME --note "changed elsewhere" >/dev/null
+tui_wait "another process's change appears within a second" "changed elsew"
+tui_keys 3
+tui_expect "the aging grid at 80x24" sizes-aging-80.txt
+tui_keys q q q
+tui_wait "quits" "[exit 0]"
+NO_COLOR=1 tui_start 80 24 --db "$DB"
+tui_wait "NO_COLOR draws the same screen" "Call list"
