@@ -94,11 +94,13 @@ static void run_job(struct background *bg, bool all, int64_t *ids, int n)
 	}
 	if (rc == DUN_OK && all) {
 		struct risk_model *m = NULL;
+		int counts[5];
 		bg->job_percent = -1;
-		rc = risk_score_all(bg->store, bg->today, on_progress, bg, &m, NULL, &cause);
+		rc = risk_score_all(bg->store, bg->today, on_progress, bg, &m, counts, &cause);
 		if (rc == DUN_OK) {
 			risk_model_free(bg->model);
 			bg->model = m;
+			n = counts[0] + counts[1] + counts[2] + counts[3] + counts[4];
 		}
 	} else if (rc == DUN_OK) {
 		rc = risk_score_customers(bg->store, bg->today, bg->model, ids, n, &cause);
@@ -106,7 +108,7 @@ static void run_job(struct background *bg, bool all, int64_t *ids, int n)
 	if (rc == DUN_OK) {
 		ev.kind = BACKGROUND_DONE;
 		ev.percent = 100;
-		ev.customers = all ? -1 : n;
+		ev.customers = n;
 		free(cause);
 	} else if (atomic_load(&bg->cancel)) {
 		ev.kind = BACKGROUND_CANCELLED;
