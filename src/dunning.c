@@ -4,31 +4,52 @@
 #include <string.h>
 #include "ledger.h"
 #include "outbox.h"
+#include "promise.h"
 #include "status.h"
 #include "template.h"
 #include "xalloc.h"
 
-/* Every open invoice issued by ?1, customer by customer in code order,
- * with what pauses it at ?1 (?2 is "+N days", the promise grace). */
+/* Every open invoice issued by ?1, customer by customer in code order:
+ * CROSS JOIN keeps customers (by their code index) as the outer loop and
+ * the partial index of open invoices as the inner one ("open_amount <> 0"
+ * lets the planner use it; the unary + keeps it off the issue-date index,
+ * which would visit the whole history), so only each customer's few rows
+ * are sorted by number, never the whole set. Nothing per row but the row:
+ * what pauses an invoice is looked up apart (few disputes, few promises). */
 static const char sql_open_invoices[] =
     "SELECT c.id, c.code, c.name, c.segment, c.scenario, c.language, c.email, c.currency,"
     " c.dunning_snooze_until >= ?1,"
-    " (SELECT max(l.date) FROM dunning_log l WHERE l.customer_id = c.id),"
-    " i.id, i.number, i.issue_date, i.due_date, i.currency, i.amount, i.open_amount, i.dunning_step,"
-    " EXISTS (SELECT 1 FROM dispute d WHERE d.invoice_id = i.id AND d.opened <= ?1"
-    "   AND (d.resolved IS NULL OR d.resolved > ?1)),"
-    " EXISTS (SELECT 1 FROM promise_invoice pi JOIN promise p ON p.id = pi.promise_id"
-    "   WHERE pi.invoice_id = i.id AND p.made_date <= ?1 AND date(p.promised_date, ?2) >= ?1"
-    "   AND (p.settled_date IS NULL OR p.settled_date > ?1))"
-    " FROM customer c JOIN invoice i ON i.customer_id = c.id"
-    " WHERE i.kind = 'invoice' AND i.open_amount > 0 AND i.issue_date <= ?1 AND (?3 = 0 OR c.id = ?3)"
+    " i.id, i.number, i.issue_date, i.due_date, i.currency, i.amount, i.open_amount, i.dunning_step"
+    " FROM customer c CROSS JOIN invoice i ON i.customer_id = c.id"
+    " WHERE i.open_amount <> 0 AND i.open_amount > 0 AND i.kind = 'invoice' AND +i.issue_date <= ?1"
+    " AND (?2 = 0 OR c.id = ?2)"
     " ORDER BY c.code, i.number";
 
 enum {
 	COL_CUSTOMER_ID, COL_CODE, COL_NAME, COL_SEGMENT, COL_SCENARIO, COL_LANGUAGE, COL_EMAIL, COL_CUSTOMER_CURRENCY,
-	COL_SNOOZED, COL_LAST_STEP, COL_INVOICE_ID, COL_NUMBER, COL_ISSUE, COL_DUE, COL_CURRENCY, COL_AMOUNT, COL_OPEN,
-	COL_STEP, COL_DISPUTED, COL_PROMISED,
+	COL_SNOOZED, COL_INVOICE_ID, COL_NUMBER, COL_ISSUE, COL_DUE, COL_CURRENCY, COL_AMOUNT, COL_OPEN, COL_STEP,
 };
+
+/* Invoices under a dispute open at ?1, read once for the whole pass. */
+static const char sql_disputed[] =
+    "SELECT invoice_id FROM dispute WHERE opened <= ?1 AND (resolved IS NULL OR resolved > ?1) ORDER BY invoice_id";
+
+/* Asked only for a customer with a step or an escalation in view: its last
+ * step, and whether a promise made by ?2 may still be open then (promised
+ * date plus grace, ?3 = "-N days", not past), in which case the ledger's
+ * promise_invoice_paused decides for each of its invoices. */
+static const char sql_customer_state[] =
+    "SELECT (SELECT max(date) FROM dunning_log WHERE customer_id = ?1),"
+    " EXISTS (SELECT 1 FROM promise WHERE customer_id = ?1 AND made_date <= ?2 AND promised_date >= date(?2, ?3))";
+
+/* Room for element n of an array of n elements: capacity doubles at each
+ * power of two, so a plan of millions of rows is not a million reallocs. */
+static void *array_room(void *v, int n, size_t size)
+{
+	if (n == 0 || (n & (n - 1)) == 0)
+		v = xreallocarray(v, n == 0 ? 1 : (size_t)n * 2, size);
+	return v;
+}
 
 static void copy_currency(char dst[4], const char *src)
 {
@@ -58,91 +79,210 @@ static const struct scenario_step *next_step(const struct scenario *sc, int take
 	return open >= min ? step : NULL;
 }
 
-struct customer_acc {
+struct pass {
+	struct store *s;
+	const struct config *cfg;
+	struct dunning_plan *plan;
+	char grace[32];
+	int64_t *disputed;   /* sorted */
+	int ndisputed;
+	/* the customer being read */
 	bool have;
 	int64_t id;
-	char *code, *name, *email, *language;
-	char currency[4];
+	char *code, *name, *email, *language; /* handed to the action, if any */
 	const struct scenario *scenario;
-	bool blocked;        /* snoozed, or min gap not reached */
+	bool snoozed;
 	money_t overdue;
-	int first_row;
-	const struct scenario_step *best;
+	char currency[4];
+	int first_row, first_escalation;
+	int64_t *row_ids, *escalation_ids; /* invoice ids, parallel to the tail */
+	int row_ids_n, escalation_ids_n;
 };
 
-static void customer_end(struct dunning_plan *plan, struct customer_acc *c)
+static bool is_disputed(const struct pass *p, int64_t invoice_id)
 {
-	if (!c->have)
-		return;
-	if (c->best && plan->nrows > c->first_row) {
-		plan->actions = xreallocarray(plan->actions, (size_t)plan->nactions + 1, sizeof *plan->actions);
-		struct dunning_action *a = &plan->actions[plan->nactions++];
-		*a = (struct dunning_action){
-			.customer_id = c->id, .code = c->code, .name = c->name, .email = c->email,
-			.language = c->language, .scenario = c->scenario, .step = c->best,
-			.first_row = c->first_row, .nrows = plan->nrows - c->first_row, .overdue = c->overdue,
-		};
-		copy_currency(a->currency, c->currency);
-	} else {
-		free(c->code);
-		free(c->name);
-		free(c->email);
-		free(c->language);
+	int lo = 0, hi = p->ndisputed;
+	while (lo < hi) {
+		int mid = lo + (hi - lo) / 2;
+		if (p->disputed[mid] < invoice_id)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	*c = (struct customer_acc){ 0 };
+	return lo < p->ndisputed && p->disputed[lo] == invoice_id;
 }
 
-static void customer_begin(struct dunning_plan *plan, struct customer_acc *c, sqlite3_stmt *st)
+static int disputed_read(struct pass *p, char **cause)
 {
-	*c = (struct customer_acc){
-		.have = true, .id = sqlite3_column_int64(st, COL_CUSTOMER_ID),
-		.code = xstrdup(store_column_text(st, COL_CODE)), .name = xstrdup(store_column_text(st, COL_NAME)),
-		.email = xstrdup(store_column_text(st, COL_EMAIL)), .language = xstrdup(store_column_text(st, COL_LANGUAGE)),
-		.first_row = plan->nrows,
+	sqlite3_stmt *st = store_stmt(p->s, sql_disputed);
+	store_bind_date(st, 1, p->plan->as_of);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		p->disputed = array_room(p->disputed, p->ndisputed, sizeof *p->disputed);
+		p->disputed[p->ndisputed++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? DUN_OK : store_error(p->s, "read disputes", cause);
+}
+
+/* Drops the customer's rows (or escalations) for which keep is false. */
+static void rows_filter(struct dunning_plan *plan, int first, const bool *keep)
+{
+	int n = first;
+	for (int i = first; i < plan->nrows; i++) {
+		if (keep[i - first])
+			plan->rows[n++] = plan->rows[i];
+		else
+			free(plan->rows[i].number);
+	}
+	plan->nrows = n;
+}
+
+static void escalations_filter(struct dunning_plan *plan, int first, const bool *keep)
+{
+	int n = first;
+	for (int i = first; i < plan->nescalations; i++) {
+		struct dunning_escalation *e = &plan->escalations[i];
+		if (keep[i - first])
+			plan->escalations[n++] = *e;
+		else {
+			free(e->customer);
+			free(e->number);
+			free(e->scenario);
+		}
+	}
+	plan->nescalations = n;
+}
+
+/* What only a customer with something in view is asked: the min gap and
+ * the snooze drop its steps, open promises some of its invoices. */
+static int customer_gate(struct pass *p, char **cause)
+{
+	struct dunning_plan *plan = p->plan;
+	sqlite3_stmt *q = store_stmt(p->s, sql_customer_state);
+	sqlite3_bind_int64(q, 1, p->id);
+	store_bind_date(q, 2, plan->as_of);
+	store_bind_text(q, 3, p->grace);
+	if (sqlite3_step(q) != SQLITE_ROW) {
+		sqlite3_reset(q);
+		return store_error(p->s, "plan the dunning run", cause);
+	}
+	day_t last = store_column_date(q, 0);
+	bool promised = sqlite3_column_int(q, 1) != 0;
+	sqlite3_reset(q);
+	int nrows = plan->nrows - p->first_row, nesc = plan->nescalations - p->first_escalation;
+	bool *keep = xcalloc((size_t)(nrows > nesc ? nrows : nesc) + 1, sizeof *keep);
+	int status = DUN_OK;
+	if (promised) {
+		for (int i = 0; i < nesc && status == DUN_OK; i++) {
+			bool paused;
+			status = promise_invoice_paused(p->s, p->escalation_ids[i], plan->as_of, p->cfg->promise_grace_days,
+			    &paused, cause);
+			keep[i] = !paused;
+		}
+		escalations_filter(plan, p->first_escalation, keep);
+	}
+	bool blocked = p->snoozed ||
+	    (last != DATE_NONE && (last >= plan->as_of || plan->as_of - last < p->scenario->min_gap_days));
+	for (int i = 0; i < nrows && status == DUN_OK; i++) {
+		bool paused = false;
+		if (!blocked && promised)
+			status = promise_invoice_paused(p->s, p->row_ids[i], plan->as_of, p->cfg->promise_grace_days,
+			    &paused, cause);
+		keep[i] = !blocked && !paused;
+	}
+	if (status == DUN_OK)
+		rows_filter(plan, p->first_row, keep);
+	free(keep);
+	return status;
+}
+
+static int customer_end(struct pass *p, char **cause)
+{
+	struct dunning_plan *plan = p->plan;
+	int status = DUN_OK;
+	if (!p->have || (plan->nrows == p->first_row && plan->nescalations == p->first_escalation))
+		goto done;
+	if ((status = customer_gate(p, cause)) != DUN_OK || plan->nrows == p->first_row)
+		goto done;
+	const struct scenario_step *best = NULL;
+	for (int i = p->first_row; i < plan->nrows; i++)
+		if (!best || plan->rows[i].step->position > best->position)
+			best = plan->rows[i].step;
+	plan->actions = array_room(plan->actions, plan->nactions, sizeof *plan->actions);
+	struct dunning_action *a = &plan->actions[plan->nactions++];
+	*a = (struct dunning_action){
+		.customer_id = p->id, .code = p->code, .name = p->name, .email = p->email, .language = p->language,
+		.scenario = p->scenario, .step = best, .first_row = p->first_row, .nrows = plan->nrows - p->first_row,
+		.overdue = p->overdue,
 	};
-	copy_currency(c->currency, store_column_text(st, COL_CUSTOMER_CURRENCY));
-	c->scenario = scenario_for(&plan->scenarios, store_column_text(st, COL_SCENARIO), store_column_text(st, COL_SEGMENT));
-	day_t last = store_column_date(st, COL_LAST_STEP);
-	c->blocked = sqlite3_column_int(st, COL_SNOOZED) == 1;
-	if (c->scenario && last != DATE_NONE && (last >= plan->as_of || plan->as_of - last < c->scenario->min_gap_days))
-		c->blocked = true;
+	copy_currency(a->currency, p->currency);
+	p->code = p->name = p->email = p->language = NULL;
+done:
+	free(p->code);
+	free(p->name);
+	free(p->email);
+	free(p->language);
+	p->code = p->name = p->email = p->language = NULL;
+	p->have = false;
+	p->row_ids_n = p->escalation_ids_n = 0;
+	return status;
 }
 
-static void invoice_add(struct dunning_plan *plan, struct customer_acc *c, sqlite3_stmt *st)
+static void customer_begin(struct pass *p, sqlite3_stmt *st)
 {
+	p->have = true;
+	p->id = sqlite3_column_int64(st, COL_CUSTOMER_ID);
+	p->code = xstrdup(store_column_text(st, COL_CODE));
+	p->name = xstrdup(store_column_text(st, COL_NAME));
+	p->email = xstrdup(store_column_text(st, COL_EMAIL));
+	p->language = xstrdup(store_column_text(st, COL_LANGUAGE));
+	copy_currency(p->currency, store_column_text(st, COL_CUSTOMER_CURRENCY));
+	p->scenario = scenario_for(&p->plan->scenarios, store_column_text(st, COL_SCENARIO),
+	    store_column_text(st, COL_SEGMENT));
+	p->snoozed = sqlite3_column_int(st, COL_SNOOZED) == 1;
+	p->overdue = 0;
+	p->first_row = p->plan->nrows;
+	p->first_escalation = p->plan->nescalations;
+}
+
+static void invoice_add(struct pass *p, sqlite3_stmt *st)
+{
+	struct dunning_plan *plan = p->plan;
 	day_t due = store_column_date(st, COL_DUE);
 	money_t open = sqlite3_column_int64(st, COL_OPEN);
 	const char *currency = store_column_text(st, COL_CURRENCY);
+	int64_t invoice_id = sqlite3_column_int64(st, COL_INVOICE_ID);
 	int days = plan->as_of > due ? plan->as_of - due : 0;
-	if (days > 0 && strcmp(currency, c->currency) == 0)
-		money_add(c->overdue, open, &c->overdue);
-	if (!c->scenario || sqlite3_column_int(st, COL_DISPUTED) || sqlite3_column_int(st, COL_PROMISED))
+	if (days > 0 && strcmp(currency, p->currency) == 0)
+		money_add(p->overdue, open, &p->overdue);
+	if (!p->scenario || is_disputed(p, invoice_id))
 		return;
-	if (days > c->scenario->max_amicable_days) {
-		plan->escalations = xreallocarray(plan->escalations, (size_t)plan->nescalations + 1, sizeof *plan->escalations);
+	if (days > p->scenario->max_amicable_days) {
+		plan->escalations = array_room(plan->escalations, plan->nescalations, sizeof *plan->escalations);
 		struct dunning_escalation *e = &plan->escalations[plan->nescalations++];
 		*e = (struct dunning_escalation){
-			.customer = xstrdup(c->code), .number = xstrdup(store_column_text(st, COL_NUMBER)),
-			.scenario = xstrdup(c->scenario->code), .days_overdue = days, .open = open,
+			.customer = xstrdup(store_column_text(st, COL_CODE)), .number = xstrdup(store_column_text(st, COL_NUMBER)),
+			.scenario = xstrdup(p->scenario->code), .days_overdue = days, .open = open,
 		};
 		copy_currency(e->currency, currency);
+		p->escalation_ids = array_room(p->escalation_ids, p->escalation_ids_n, sizeof *p->escalation_ids);
+		p->escalation_ids[p->escalation_ids_n++] = invoice_id;
 	}
-	if (c->blocked)
-		return;
-	const struct scenario_step *step = next_step(c->scenario, sqlite3_column_int(st, COL_STEP), due, open,
+	const struct scenario_step *step = next_step(p->scenario, sqlite3_column_int(st, COL_STEP), due, open,
 	    currency, plan->as_of);
 	if (!step)
 		return;
-	plan->rows = xreallocarray(plan->rows, (size_t)plan->nrows + 1, sizeof *plan->rows);
+	plan->rows = array_room(plan->rows, plan->nrows, sizeof *plan->rows);
 	struct dunning_row *r = &plan->rows[plan->nrows++];
 	*r = (struct dunning_row){
-		.invoice_id = sqlite3_column_int64(st, COL_INVOICE_ID), .number = xstrdup(store_column_text(st, COL_NUMBER)),
+		.invoice_id = invoice_id, .number = xstrdup(store_column_text(st, COL_NUMBER)),
 		.step = step, .days_overdue = days, .amount = sqlite3_column_int64(st, COL_AMOUNT), .open = open,
 		.issue_date = store_column_date(st, COL_ISSUE), .due_date = due,
 	};
 	copy_currency(r->currency, currency);
-	if (!c->best || step->position > c->best->position)
-		c->best = step;
+	p->row_ids = array_room(p->row_ids, p->row_ids_n, sizeof *p->row_ids);
+	p->row_ids[p->row_ids_n++] = invoice_id;
 }
 
 int dunning_plan_compute(struct store *s, const struct config *cfg, day_t as_of, int64_t customer_id,
@@ -152,27 +292,36 @@ int dunning_plan_compute(struct store *s, const struct config *cfg, day_t as_of,
 	int status = scenario_load(s, &plan->scenarios, cause);
 	if (status != DUN_OK)
 		return status;
-	char grace[32];
-	snprintf(grace, sizeof grace, "%+d days", cfg->promise_grace_days);
+	struct pass p = { .s = s, .cfg = cfg, .plan = plan };
+	snprintf(p.grace, sizeof p.grace, "%+d days", -cfg->promise_grace_days);
+	status = disputed_read(&p, cause);
 	sqlite3_stmt *st = store_stmt(s, sql_open_invoices);
 	store_bind_date(st, 1, as_of);
-	store_bind_text(st, 2, grace);
-	sqlite3_bind_int64(st, 3, customer_id);
-	struct customer_acc c = { 0 };
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!c.have || c.id != sqlite3_column_int64(st, COL_CUSTOMER_ID)) {
-			customer_end(plan, &c);
-			customer_begin(plan, &c, st);
-		}
-		invoice_add(plan, &c, st);
+	sqlite3_bind_int64(st, 2, customer_id);
+	int rc = SQLITE_DONE;
+	while (status == DUN_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (p.have && p.id != sqlite3_column_int64(st, COL_CUSTOMER_ID))
+			status = customer_end(&p, cause);
+		if (status != DUN_OK)
+			break;
+		if (!p.have)
+			customer_begin(&p, st);
+		invoice_add(&p, st);
 	}
-	customer_end(plan, &c);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	if (status == DUN_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
 		status = store_error(s, "plan the dunning run", cause);
+	if (status == DUN_OK)
+		status = customer_end(&p, cause);
+	sqlite3_reset(st);
+	free(p.code);
+	free(p.name);
+	free(p.email);
+	free(p.language);
+	free(p.disputed);
+	free(p.row_ids);
+	free(p.escalation_ids);
+	if (status != DUN_OK)
 		dunning_plan_free(plan);
-	}
 	return status;
 }
 

@@ -5,9 +5,8 @@
  * transaction per customer so a killed run leaves whole actions or none.
  *
  * The rules, per customer and as of D:
- * - an invoice takes part when it is open, issued by D, not under a dispute
- *   open at D and not covered by a promise open at D (made by D, not
- *   settled by D, D no later than promised date + grace days);
+ * - an invoice takes part when it is open, issued by D, and not paused at D
+ *   by a dispute or an open promise (promise_invoice_paused);
  * - its next step is the first after invoice.dunning_step (the last one
  *   taken) — a negative-offset step is skipped once the invoice is past
  *   due (D after the due date) — and is due when due date + offset <= D

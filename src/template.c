@@ -136,8 +136,11 @@ static int tokenize(struct parser *p, const char *text, size_t len)
 				close = c;
 				break;
 			}
-		if (!close)
-			return tag_fail(p->file, p->cause, line, open, strcspn(open, "\n"), "no closing }} on its line");
+		if (!close) {
+			const char *nl = memchr(open, '\n', (size_t)(end - open));
+			return tag_fail(p->file, p->cause, line, open, (size_t)((nl ? nl : end) - open),
+			    "no closing }} on its line");
+		}
 		const char *tag = open + 2;
 		size_t taglen = (size_t)(close - tag), whole = taglen + 4;
 		enum token_kind kind;

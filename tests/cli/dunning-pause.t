@@ -13,13 +13,12 @@ data="$top_srcdir/tests/cli/data/dunning"
 H=customer,invoice,scenario,step,channel,template,days_overdue,open
 # Q002 promises Q-1 for 02-15 and R003 R-1 for 02-10 (grace 2 days); P-1
 # is disputed from 02-05; S004 is snoozed until 02-20.
-sql "UPDATE customer SET dunning_snooze_until = '2026-02-20', dunning_snooze_reason = 'holiday' WHERE code = 'S004';
-INSERT INTO promise (customer_id, amount, currency, made_date, promised_date)
-	SELECT id, 50000, 'EUR', '2026-02-05', '2026-02-15' FROM customer WHERE code = 'Q002';
-INSERT INTO promise (customer_id, amount, currency, made_date, promised_date)
-	SELECT id, 40000, 'EUR', '2026-02-05', '2026-02-10' FROM customer WHERE code = 'R003';
-INSERT INTO promise_invoice SELECT p.id, i.id FROM promise p JOIN invoice i ON i.customer_id = p.customer_id;
-INSERT INTO dispute (invoice_id, reason, opened) SELECT id, 'billing', '2026-02-05' FROM invoice WHERE number = 'P-1';"
+sql "UPDATE customer SET dunning_snooze_until = '2026-02-20', dunning_snooze_reason = 'holiday' WHERE code = 'S004'"
+export DUN_TODAY=2026-02-05
+"$DUN" --db "$DB" log Q002 --promise 2026-02-15 500.00 Q-1 >/dev/null
+"$DUN" --db "$DB" log R003 --promise 2026-02-10 400.00 R-1 >/dev/null
+"$DUN" --db "$DB" log P001 --dispute P-1 billing >/dev/null
+unset DUN_TODAY
 
 run() { DUN_TODAY=$1 expect "$1: $2" 0 "$3" "$DUN" --db "$DB" dunning run; }
 run 2026-02-02 "past due at the first run: the preventive step is skipped; S004 snoozed" "$H
@@ -32,13 +31,12 @@ P001,P-2,std,3,call,call-1,11,200.00"
 run 2026-02-13 "R-1's promise is broken: it re-enters at the step it reached" "$H
 R003,R-1,std,3,call,call-1,12,400.00"
 "$DUN" --db "$DB" import payments "$data/pause-payments.csv" >/dev/null
-sql "UPDATE promise SET status = 'kept', settled_date = '2026-02-14' WHERE amount = 50000"
 run 2026-02-18 "Q-1 paid: the kept promise ends its dunning" "$H"
 run 2026-02-21 "the snooze is over" "$H
 P001,P-2,std,4,email,reminder-2,20,200.00
 R003,R-1,std,4,email,reminder-2,20,400.00
 S004,S-1,std,2,email,reminder-1,20,600.00"
-sql "UPDATE dispute SET resolved = '2026-02-25', resolution = 'price confirmed'"
+DUN_TODAY=2026-02-25 "$DUN" --db "$DB" log P001 --resolve P-1 "price confirmed" >/dev/null
 run 2026-03-05 "the resolved dispute: P-1 re-enters at the step it reached" "$H
 P001,P-1,std,3,call,call-1,32,1000.00
 P001,P-2,std,5,letter,formal-notice,32,200.00
@@ -49,7 +47,7 @@ expect "the letter to P001 covers both invoices" 0 "  P-1  échéance 2026-02-01
   P-2  échéance 2026-02-01  32 jours de retard" \
 	sh -c "sqlite3 '$DB' \"SELECT body FROM outbox WHERE template = 'formal-notice' AND recipient = 'ap@papa.test'\" | grep '^  P-'"
 # A dispute opened after the as-of date does not exist yet at that date.
-sql "INSERT INTO dispute (invoice_id, reason, opened) SELECT id, 'quality', '2026-04-01' FROM invoice WHERE number = 'S-1'"
+DUN_TODAY=2026-04-01 "$DUN" --db "$DB" log S004 --dispute S-1 quality >/dev/null
 DUN_TODAY=2026-03-20 expect "a dispute opened later does not pause an earlier run" 0 "$H
 P001,P-1,std,4,email,reminder-2,47,1000.00
 P001,P-2,std,6,escalate,litigation,47,200.00

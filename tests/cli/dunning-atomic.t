@@ -1,0 +1,33 @@
+#!/bin/sh
+# A customer's action is one transaction: when writing it fails half-way
+# (here a trigger refuses one invoice's log row, as a full disk or a kill
+# would stop it), nothing of that customer's action remains, the customers
+# before it keep theirs, and the next run the same day completes the rest
+# without repeating anything.
+. "$top_srcdir/tests/lib.sh"
+plan 5
+data="$top_srcdir/tests/cli/data/dunning"
+"$DUN" --db "$DB" init >/dev/null
+"$DUN" --db "$DB" scenarios load "$data/scenarios.ini" >/dev/null
+"$DUN" --db "$DB" import customers "$data/customers.csv" >/dev/null
+"$DUN" --db "$DB" import invoices "$data/invoices.csv" >/dev/null
+H=customer,invoice,scenario,step,channel,template,days_overdue,open
+sql "CREATE TRIGGER fail_c1 BEFORE INSERT ON dunning_log
+	WHEN NEW.invoice_id = (SELECT id FROM invoice WHERE number = 'C-1')
+	BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
+export DUN_TODAY=2026-02-11
+expect "the run stops at the failing customer, after committing the ones before" 1 "$H
+A001,A-1,std,2,email,reminder-1,11,1000.00
+B002,B-1,pub,1,email,reminder-1,7,200.00" "$DUN" --db "$DB" dunning run
+expect "nothing of C003's action remains" 0 "0|0|0|0" sql "SELECT
+	(SELECT dunning_step FROM invoice WHERE number = 'C-1'),
+	(SELECT count(*) FROM outbox o JOIN customer c ON c.id = o.customer_id WHERE c.code = 'C003'),
+	(SELECT count(*) FROM activity a JOIN customer c ON c.id = a.customer_id WHERE c.code = 'C003'),
+	(SELECT count(*) FROM dunning_log l JOIN customer c ON c.id = l.customer_id WHERE c.code = 'C003')"
+expect "the customers before it are whole" 0 "2|2|2" \
+	sql "SELECT (SELECT count(*) FROM outbox), (SELECT count(*) FROM activity), (SELECT count(*) FROM dunning_log)"
+sql "DROP TRIGGER fail_c1"
+expect "the next run completes the rest, once" 0 "$H
+C003,C-1,std,2,email,reminder-1,10,80.00
+D004,D-1,std,2,email,reminder-1,2,300.00" "$DUN" --db "$DB" dunning run
+expect "and then there is nothing left for the day" 0 "$H" "$DUN" --db "$DB" dunning run
