@@ -1,4 +1,5 @@
 /* The dunning commands: `dunning run [--dry-run]`, `dunning escalations`,
+ * `dunning snooze CODE UNTIL|off [REASON]`,
  * `scenarios load FILE` and `scenarios export`. */
 #include <getopt.h>
 #include <stdlib.h>
@@ -107,12 +108,41 @@ static int dunning_escalations(struct cmd_ctx *ctx, int argc, char **argv)
 	return DUN_OK;
 }
 
+/* snooze CODE UNTIL|off [REASON] */
+static int dunning_snooze_cmd(struct cmd_ctx *ctx, int argc, char **argv)
+{
+	if (argc < 3 || argc > 4)
+		return cmd_usage(ctx, "dunning");
+	day_t until = DATE_NONE;
+	if (strcmp(argv[2], "off") != 0) {
+		int status = cmd_parse_date(ctx, "until", argv[2], &until);
+		if (status != DUN_OK)
+			return status;
+	}
+	struct store *s;
+	int status = cmd_store(ctx, 0, &s);
+	if (status != DUN_OK)
+		return status;
+	char *cause = NULL;
+	status = dunning_snooze(s, argv[1], until, argc == 4 ? argv[3] : "", ctx->today, &cause);
+	if (status != DUN_OK)
+		return cmd_fail(ctx, status, cause);
+	char date[DATE_TEXT_MAX];
+	if (until == DATE_NONE)
+		fprintf(ctx->out, "%s: dunning resumed\n", argv[1]);
+	else
+		fprintf(ctx->out, "%s: dunning snoozed until %s\n", argv[1], date_format_iso(until, date));
+	return DUN_OK;
+}
+
 int cmd_dunning(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "run") == 0)
 		return dunning_run(ctx, argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "escalations") == 0)
 		return dunning_escalations(ctx, argc - 1, argv + 1);
+	if (argc >= 2 && strcmp(argv[1], "snooze") == 0)
+		return dunning_snooze_cmd(ctx, argc - 1, argv + 1);
 	return cmd_usage(ctx, "dunning");
 }
 

@@ -595,6 +595,38 @@ int dunning_action_take(struct store *s, const struct config *cfg, const struct 
 	return store_commit(s, cause);
 }
 
+int dunning_snooze(struct store *s, const char *code, day_t until, const char *reason, day_t today, char **cause)
+{
+	int64_t id = ledger_customer_id(s, code);
+	if (id == 0)
+		return dun_fail(cause, DUN_EDATA, "customer \"%s\": no such customer", code);
+	int status = store_begin(s, cause);
+	if (status != DUN_OK)
+		return status;
+	sqlite3_stmt *st = store_stmt(s,
+	    "UPDATE customer SET dunning_snooze_until = ?2, dunning_snooze_reason = ?3, version = version + 1 WHERE id = ?1");
+	sqlite3_bind_int64(st, 1, id);
+	store_bind_date(st, 2, until);
+	store_bind_text(st, 3, until == DATE_NONE ? "" : reason ? reason : "");
+	if (store_step_done(st) != SQLITE_DONE) {
+		status = store_error(s, "snooze dunning", cause);
+		store_rollback(s);
+		return status;
+	}
+	char date[DATE_TEXT_MAX];
+	char *text = until == DATE_NONE ? xstrdup("dunning resumed")
+	    : xasprintf("dunning snoozed until %s%s%s", date_format_iso(until, date), reason && *reason ? ": " : "",
+	        reason ? reason : "");
+	struct ledger_activity a = { .customer_id = id, .date = today, .kind = "edit", .who = ledger_user(), .text = text };
+	status = ledger_activity_add(s, &a, NULL, cause);
+	free(text);
+	if (status != DUN_OK) {
+		store_rollback(s);
+		return status;
+	}
+	return store_commit(s, cause);
+}
+
 int dunning_calls_due(struct store *s, const struct config *cfg, day_t as_of,
     struct dunning_call **calls, int *ncalls, char **cause)
 {

@@ -79,6 +79,11 @@ void dunning_plan_free(struct dunning_plan *plan);
 int dunning_action_take(struct store *s, const struct config *cfg, const struct dunning_plan *plan,
     const struct dunning_action *a, bool *taken, char **cause);
 
+/* Pauses a customer's dunning until (and including) until, with a reason
+ * (DATE_NONE lifts it), and records it as an activity dated today, in one
+ * transaction. An unknown customer is DUN_EDATA. */
+int dunning_snooze(struct store *s, const char *code, day_t until, const char *reason, day_t today, char **cause);
+
 /* Customers with a call or task step to do on as_of: taken by a run on
  * that day, or due now and not yet taken. For the call list. */
 struct dunning_call {

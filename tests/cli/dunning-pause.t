@@ -4,7 +4,7 @@
 # and a broken promise re-enter at the step reached, a kept promise (the
 # invoice paid) ends it.
 . "$top_srcdir/tests/lib.sh"
-plan 9
+plan 12
 data="$top_srcdir/tests/cli/data/dunning"
 "$DUN" --db "$DB" init >/dev/null
 "$DUN" --db "$DB" scenarios load "$data/scenarios.ini" >/dev/null
@@ -13,7 +13,10 @@ data="$top_srcdir/tests/cli/data/dunning"
 H=customer,invoice,scenario,step,channel,template,days_overdue,open
 # Q002 promises Q-1 for 02-15 and R003 R-1 for 02-10 (grace 2 days); P-1
 # is disputed from 02-05; S004 is snoozed until 02-20.
-sql "UPDATE customer SET dunning_snooze_until = '2026-02-20', dunning_snooze_reason = 'holiday' WHERE code = 'S004'"
+DUN_TODAY=2026-02-01 expect "snooze a customer" 0 "S004: dunning snoozed until 2026-02-20" \
+	"$DUN" --db "$DB" dunning snooze S004 2026-02-20 "on holiday, back on the 20th"
+expect_err "snooze an unknown customer" 1 'dun: customer "NOPE": no such customer' \
+	"$DUN" --db "$DB" dunning snooze NOPE 2026-02-20
 export DUN_TODAY=2026-02-05
 "$DUN" --db "$DB" log Q002 --promise 2026-02-15 500.00 Q-1 >/dev/null
 "$DUN" --db "$DB" log R003 --promise 2026-02-10 400.00 R-1 >/dev/null
@@ -53,3 +56,5 @@ P001,P-1,std,4,email,reminder-2,47,1000.00
 P001,P-2,std,6,escalate,litigation,47,200.00
 R003,R-1,std,6,escalate,litigation,47,400.00
 S004,S-1,std,4,email,reminder-2,47,600.00" "$DUN" --db "$DB" dunning run --dry-run
+expect "the snooze is in the customer's history" 0 "2026-02-01|edit|dunning snoozed until 2026-02-20: on holiday, back on the 20th" \
+	sql "SELECT a.date, a.kind, a.text FROM activity a JOIN customer c ON c.id = a.customer_id WHERE c.code = 'S004' AND a.kind = 'edit'"
