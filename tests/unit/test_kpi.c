@@ -152,12 +152,36 @@ static void test_countback_31st(void **state)
 	expect_kpis(f, date_from_ymd(2023, 3, 31), 31, want);
 }
 
+/* Flows over the period are converted at the rates of D: USD 100.00
+ * invoiced 2026-01-10 and USD 40.00 received 2026-02-10, at 0.90 on D
+ * (0.80 before): sales 90.00, ar (100 - 40) * 0.9 = 54.00, dso = 54 * 90 /
+ * 90 = 54.0; ar at D - P = 54 - 90 + 36 = 0, so cei = (0 + 90 - 54) /
+ * (0 + 90 - 0) = 40.0 (nothing is current: due 2026-02-09);
+ * countback: March and February have no sales (31 + 28 days), January's
+ * 90 > 54: 59 + 54 / 90 * 31 = 77.6; ar_average: 9 days (01-01..01-09) at
+ * 0, 31 (01-10..02-09) at 90, 50 (02-10..03-31) at 54 = (2790 + 2700) / 90
+ * = 61.00. */
+static void test_converted_at_d(void **state)
+{
+	struct fixture *f = *state;
+	int64_t c = fixture_customer(f, "U", "", "");
+	int64_t u1 = fixture_invoice(f, c, "U1", "2026-01-10", "2026-02-09", "USD", 10000);
+	allocate(f, fixture_payment(f, c, "P", "2026-02-10", "USD", 4000), u1, 4000);
+	fixture_exec(f, "INSERT INTO rate VALUES ('USD', '2025-12-01', '0.8', 800000000), ('USD', '2026-03-01', '0.9', 900000000)");
+	static const char *const want[KPI_COUNT] = {
+		"54.00", "0.00", "54.00", "1.0000", "90.00", "54.0", "0.0", "54.0",
+		"77.6", "40.0", NULL, NULL, "61.00",
+	};
+	expect_kpis(f, date_from_ymd(2026, 3, 31), 90, want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_leap_february, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_zero_sales, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_countback_31st, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_converted_at_d, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
