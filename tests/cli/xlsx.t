@@ -5,7 +5,7 @@
 # with their cached values, frozen header, autofilter, A4 print setup.
 # Hostile customer codes and names, as-of dates, and write failures too.
 . "$top_srcdir/tests/lib.sh"
-plan 33
+plan 35
 
 if ! /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
 	echo "1..0 # SKIP python3-openpyxl is not installed"
@@ -229,6 +229,10 @@ expect "each batch file is its customer's statement" 0 "B6 s ../evil
 B6 s a/b" sh -c "$X 'batch/%2E.%2Fevil.xlsx' | grep '^B6 '; $X batch/a%2Fb.xlsx | grep '^B6 '"
 expect "--collector and --segment select" 0 "1 statement written to out2" \
 	"$DUN" --db "$DB" statements --overdue --collector bob --segment public --dir out2
+expect "a progress bar on a terminal's stderr" 0 "[##############################] 6/6" \
+	sh -c "script -qec '\"$DUN\" --db \"$DB\" statements --overdue --dir tty >/dev/null' /dev/null | tr '\\r' '\\n' | grep -v '^\$' | tail -1"
+check "no progress bar when stderr is not a terminal" \
+	sh -c "\"$DUN\" --db \"$DB\" statements --overdue --dir notty 2>notty.err >/dev/null && [ ! -s notty.err ]"
 expect "statements without --overdue is a usage error" 2 "" "$DUN" --db "$DB" statements --dir batch
 
 # Amounts show their currency's decimals.
