@@ -244,18 +244,20 @@ int promise_invoice_paused(struct store *s, int64_t invoice_id, day_t d, int gra
 	sqlite3_bind_int64(st, 1, invoice_id);
 	store_bind_date(st, 2, d);
 	store_bind_text(st, 3, grace);
-	int64_t ids[16];
-	int n = 0, rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && n < 16)
-		ids[n++] = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return store_error(s, "read promises", cause);
-	for (int i = 0; i < n && !*paused; i++) {
+	/* The status query uses other cached statements, so it can run while
+	 * this one steps. */
+	int rc = SQLITE_DONE;
+	while (!*paused && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		enum promise_status status;
-		if ((rc = promise_status_at(s, ids[i], d, grace_days, &status, NULL, cause)) != DUN_OK)
-			return rc;
+		int err = promise_status_at(s, sqlite3_column_int64(st, 0), d, grace_days, &status, NULL, cause);
+		if (err != DUN_OK) {
+			sqlite3_reset(st);
+			return err;
+		}
 		*paused = status == PROMISE_OPEN;
 	}
+	sqlite3_reset(st);
+	if (!*paused && rc != SQLITE_DONE)
+		return store_error(s, "read promises", cause);
 	return DUN_OK;
 }
