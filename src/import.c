@@ -1194,9 +1194,10 @@ static int rebuild_invoice_indexes(struct import *imp, char **cause)
 	return DUN_OK;
 }
 
-/* The page cache a big import needs so that index pages stay in memory
- * (KiB, negative as SQLite wants). */
-#define IMPORT_CACHE_KIB 262144
+/* The page cache of an import (KiB): big enough to keep the index pages
+ * that random inserts touch in memory, and a fixed bound on what one
+ * transaction keeps dirty, so memory does not grow with the file. */
+#define IMPORT_CACHE_KIB 65536
 
 int import_run(struct store *s, const struct import_options *o, struct import_result *result, char **cause)
 {

@@ -4,7 +4,7 @@
 # that must not allocate twice nor drop an amount below what is allocated;
 # FX rates; the limit on named bad rows; --map mistakes.
 . "$top_srcdir/tests/lib.sh"
-plan 17
+plan 19
 export DUN_TODAY=2024-03-31 DUN_USER=tester
 cp "$top_srcdir"/tests/cli/data/import/* "$TEST_DIR"/
 cd "$TEST_DIR" || exit 1
@@ -73,6 +73,14 @@ expect "rates with a decimal comma, exact to 1e-9" 0 "imported 3 rates (3 new, 0
 expect "... stored as text and rate_e9" 0 "GBP|2024-03-29|1.1689|1168900000
 JPY|2024-03-29|0.006123|6123000
 USD|2024-03-29|0.9251|925100000" sql "SELECT * FROM rate ORDER BY currency"
+
+expect "unknown invoices and currencies, amounts past int64: refused" 1 "" \
+	sh -c "printf 'reference;date;amount;currency;invoices\nX-1;2024-03-01;10,00;EUR;FA-2024-004 FA-9\nX-2;2024-03-01;10,00;XYZ;\nX-3;2024-03-01;92233720368547758,08;EUR;\n' >bad-payments.csv &&
+		\"$DUN\" --db '$DB' import payments bad-payments.csv"
+err_is "... each named" 'dun: bad-payments.csv:2: invoices "FA-2024-004 FA-9": unknown invoice FA-9
+dun: bad-payments.csv:3: currency "XYZ": unknown currency
+dun: bad-payments.csv:4: amount "92233720368547758,08": amount too large
+dun: bad-payments.csv: 3 bad rows, nothing imported'
 
 # More bad rows than are named.
 awk 'BEGIN { print "reference,date,amount"; for (i = 1; i <= 23; i++) printf "R%d,2024-03-%02d,x%d\n", i, i, i }' >many.csv
