@@ -202,7 +202,7 @@ static int book_close(struct book *b, int status, char **cause)
 	 * curses. */
 	fflush(stderr);
 	int saved_stderr = dup(STDERR_FILENO);
-	int null = open("/dev/null", O_WRONLY);
+	int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
 	if (saved_stderr >= 0 && null >= 0)
 		dup2(null, STDERR_FILENO);
 	errno = 0;
@@ -214,10 +214,12 @@ static int book_close(struct book *b, int status, char **cause)
 		close(saved_stderr);
 	if (null >= 0)
 		close(null);
+	/* A failed close is an I/O error whose errno says more (disk full). */
+	bool io = b->err == LXW_NO_ERROR && e != LXW_NO_ERROR && saved != 0;
 	book_note(b, e, "write the file");
 	if (status == DUN_OK && b->err != LXW_NO_ERROR) {
 		status = dun_fail(cause, DUN_EDATA, "%s: cannot %s: %s", b->path, b->err_what,
-		    saved ? strerror(saved) : lxw_strerror(b->err));
+		    io ? strerror(saved) : lxw_strerror(b->err));
 	}
 	if (status == DUN_OK && rename(b->tmp, b->path) != 0)
 		status = dun_fail(cause, DUN_EDATA, "%s: cannot rename the finished file into place: %s",
