@@ -30,7 +30,7 @@ static const char sql_insert[] =
 static const char sql_reversed[] =
 	"SELECT p.id, p.customer_id FROM payment p WHERE p.account = ?1 AND p.amount = ?2"
 	" AND (p.reference = ?3 OR (?4 <> '' AND p.payer_account = ?4)) AND p.date <= ?5"
-	" AND NOT EXISTS (SELECT 1 FROM payment r WHERE r.reversal_of = p.id)"
+	" AND p.id NOT IN (SELECT reversal_of FROM payment WHERE reversal_of IS NOT NULL)"
 	" ORDER BY p.reference = ?3 DESC, p.date DESC, p.id DESC LIMIT 1";
 static const char sql_allocations[] = "SELECT id FROM allocation WHERE payment_id = ?1 ORDER BY id";
 

@@ -44,6 +44,8 @@ struct customer {
 	int64_t id;
 	char *code;
 	int first, count;          /* its open invoices: invoices[first..first+count) */
+	char *norm;                /* its name, normalised */
+	int next_same;             /* the next customer of that normalised name, or -1 */
 };
 
 /* A string-keyed hash table of int values; ambiguity is value -2. */
@@ -75,7 +77,7 @@ struct matcher {
 	struct table refs;         /* key -> first refnode */
 	struct refnode *nodes;
 	int nnodes, nodecap;
-	struct table names, name_prefixes, accounts;
+	struct table names, name_starts, name_prefixes, accounts;
 	int *by_amount;            /* invoices sorted by their open amount at load */
 	struct pattern patterns[SHAPES_MAX + 16];
 	int npatterns;
@@ -279,6 +281,9 @@ char *match_name_normalise(const char *name)
 	return buf_take(&out);
 }
 
+/* Banks cut names at 35 characters: long names compare by their start. */
+#define NAME_CUT 24
+
 /* The first two words of a normalised name: a payer writing "ACME
  * INDUSTRIES FRANCE" for "Acme Industries SAS". */
 static char *name_prefix(const char *normalised)
@@ -453,14 +458,20 @@ int matcher_new(struct store *s, const char *extra_patterns, struct matcher **ou
 		c->code = xstrdup(store_column_text(st, 1));
 		c->first = c->count = 0;
 		char *name = match_name_normalise(store_column_text(st, 2));
+		c->norm = name;
+		c->next_same = -1;
 		if (*name != '\0') {
-			table_put(&m->names, name, m->ncustomers, true);
+			c->next_same = table_put(&m->names, name, m->ncustomers, false);
+			if (strlen(name) > NAME_CUT) {
+				char *cut = xstrndup(name, NAME_CUT);
+				table_put(&m->name_starts, cut, m->ncustomers, true);
+				free(cut);
+			}
 			char *prefix = name_prefix(name);
 			if (prefix != NULL)
 				table_put(&m->name_prefixes, prefix, m->ncustomers, true);
 			free(prefix);
 		}
-		free(name);
 		m->ncustomers++;
 	}
 	sqlite3_reset(st);
@@ -543,8 +554,10 @@ void matcher_free(struct matcher *m)
 		return;
 	for (int i = 0; i < m->ninvoices; i++)
 		free(m->invoices[i].number);
-	for (int i = 0; i < m->ncustomers; i++)
+	for (int i = 0; i < m->ncustomers; i++) {
 		free(m->customers[i].code);
+		free(m->customers[i].norm);
+	}
 	for (int i = 0; i < m->npatterns; i++)
 		pcre2_code_free(m->patterns[i].code);
 	pcre2_code_free(m->rf);
@@ -556,6 +569,7 @@ void matcher_free(struct matcher *m)
 	free(m->nodes);
 	table_free(&m->refs);
 	table_free(&m->names);
+	table_free(&m->name_starts);
 	table_free(&m->name_prefixes);
 	table_free(&m->accounts);
 	free(m);
@@ -775,7 +789,7 @@ static void reason(struct match_proposal *out, const char *what, enum evidence h
 
 /* Who the payer is, from the payment itself, then the learned account,
  * then the name. */
-static int payer_of(const struct matcher *m, const struct match_payment *p, enum evidence *how)
+static int payer_of(const struct matcher *m, const struct match_payment *p, const char *name, enum evidence *how)
 {
 	int c;
 	*how = BY_NONE;
@@ -787,8 +801,12 @@ static int payer_of(const struct matcher *m, const struct match_payment *p, enum
 		*how = BY_ACCOUNT;
 		return c;
 	}
-	char *name = match_name_normalise(p->payer_name);
 	c = *name != '\0' ? table_get(&m->names, name) : -1;
+	if (c < 0 && strlen(name) >= NAME_CUT) {
+		char *cut = xstrndup(name, NAME_CUT);
+		c = table_get(&m->name_starts, cut);
+		free(cut);
+	}
 	if (c >= 0)
 		*how = BY_NAME;
 	else if (*name != '\0') {
@@ -806,8 +824,42 @@ static int payer_of(const struct matcher *m, const struct match_payment *p, enum
 			*how = BY_PARTIAL_NAME;
 		free(prefix);
 	}
-	free(name);
 	return c >= 0 ? c : -1;
+}
+
+/* Two normalised names for the same company: equal, the same start when
+ * a bank cut one, or the same first two words. */
+static bool names_agree(const char *a, const char *b)
+{
+	if (*a == '\0' || *b == '\0')
+		return false;
+	if (strcmp(a, b) == 0)
+		return true;
+	if (strlen(a) >= NAME_CUT && strlen(b) >= NAME_CUT && strncmp(a, b, NAME_CUT) == 0)
+		return true;
+	char *x = name_prefix(a), *y = name_prefix(b);
+	bool same = x != NULL && y != NULL && strcmp(x, y) == 0;
+	free(x);
+	free(y);
+	return same;
+}
+
+/* Of customers of one name (a chain from payer_of), the only one with an
+ * open invoice of exactly the amount, or -1. */
+static int only_with_amount(const struct matcher *m, int head, const struct match_payment *p)
+{
+	int found = -1;
+	for (int c = head; c >= 0; c = m->customers[c].next_same) {
+		const struct customer *cu = &m->customers[c];
+		for (int i = cu->first; i < cu->first + cu->count; i++) {
+			if (m->invoices[i].open == p->unapplied && strcmp(m->invoices[i].currency, p->currency) == 0) {
+				if (found >= 0 && found != c)
+					return -1;
+				found = c;
+			}
+		}
+	}
+	return found;
 }
 
 static int by_index(const void *a, const void *b)
@@ -816,7 +868,7 @@ static int by_index(const void *a, const void *b)
 }
 
 static void propose_references(const struct matcher *m, const struct match_payment *p, struct refs *r,
-    int payer, enum evidence how, struct match_proposal *out)
+    int payer, enum evidence how, const char *payer_norm, struct match_proposal *out)
 {
 	/* One customer's invoices: the payer's when it has some, else the
 	 * first reference's. */
@@ -830,21 +882,27 @@ static void propose_references(const struct matcher *m, const struct match_payme
 			r->items[n++] = r->items[i];
 	r->n = n;
 	qsort(r->items, (size_t)r->n, sizeof r->items[0], by_index); /* oldest first */
-	bool corroborated = payer == customer;
-	bool conflict = payer >= 0 && payer != customer;
+	bool same_name = false;
+	for (int c = how == BY_NAME ? payer : -1; c >= 0; c = m->customers[c].next_same)
+		same_name |= c == customer;
+	bool corroborated = payer == customer || same_name || names_agree(payer_norm, m->customers[customer].norm);
+	bool conflict = payer >= 0 && !corroborated;
 	money_t sum = 0;
 	for (int i = 0; i < r->n; i++)
 		sum += m->invoices[r->items[i]].open;
 	out->customer_id = m->customers[customer].id;
 	out->customer_code = m->customers[customer].code;
-	enum evidence shown = corroborated ? how : BY_NONE;
+	enum evidence shown = !corroborated ? BY_NONE : how != BY_NONE ? how : BY_NAME;
 	if (sum == p->unapplied) {
 		allocate_in_order(m, out, r->items, r->n);
 		out->confidence = 99;
 		reason(out, "reference", shown);
 	} else if (sum > p->unapplied) {
+		/* A short amount is a partial payment or bank charges when the
+		 * payer is the invoice's customer; from a stranger it is as
+		 * likely a mistyped reference. */
 		allocate_in_order(m, out, r->items, r->n);
-		out->confidence = r->n == 1 ? (corroborated ? 94 : 91) : (corroborated ? 92 : 88);
+		out->confidence = !corroborated ? 80 : r->n == 1 ? 94 : 92;
 		reason(out, "reference, partial payment", shown);
 	} else {
 		/* Fewer references than invoices paid ("INV-1 + 2 MORE"): the
@@ -855,10 +913,10 @@ static void propose_references(const struct matcher *m, const struct match_payme
 		allocate_in_order(m, out, r->items, r->n);
 		if (subset(m, items, k, p->unapplied - sum, &s)) {
 			allocate_in_order(m, out, s.chosen, s.depth);
-			out->confidence = corroborated ? 94 : 90;
+			out->confidence = corroborated ? 94 : 85;
 			reason(out, "reference and amount", shown);
 		} else {
-			out->confidence = corroborated ? 93 : 90;
+			out->confidence = corroborated ? 93 : 80;
 			reason(out, "reference, overpayment left unapplied", shown);
 		}
 	}
@@ -895,7 +953,7 @@ static void propose_customer(const struct matcher *m, const struct match_payment
 		sum += m->invoices[items[k++]].open;
 	if (sum == p->unapplied) {
 		allocate_in_order(m, out, items, k);
-		out->confidence = evidence_weight[how] - 1;
+		out->confidence = evidence_weight[how];
 		reason(out, "oldest invoices", how);
 		return;
 	}
@@ -956,22 +1014,33 @@ void matcher_propose(struct matcher *m, const struct match_payment *p, struct ma
 	struct refs r = { .n = 0, .currency = p->currency };
 	scan(m, &r, p->remittance, strlen(p->remittance), true);
 	enum evidence how;
-	int payer = payer_of(m, p, &how);
+	char *name = match_name_normalise(p->payer_name);
+	int payer = payer_of(m, p, name, &how);
 	if (r.n > 0)
-		propose_references(m, p, &r, payer, how, out);
-	else if (payer >= 0)
+		propose_references(m, p, &r, payer, how, name, out);
+	else if (payer >= 0 && how == BY_NAME && m->customers[payer].next_same >= 0) {
+		/* Several customers of that name: the one the amount fits. */
+		int c = only_with_amount(m, payer, p);
+		if (c >= 0)
+			propose_customer(m, p, c, how, out);
+		else
+			reason(out, "payer name of several customers", BY_NONE);
+	} else if (payer >= 0)
 		propose_customer(m, p, payer, how, out);
 	else
 		propose_amount(m, p, out);
+	free(name);
 }
 
-int matcher_apply(struct matcher *m, const struct match_proposal *p, char **cause)
+int matcher_apply(struct matcher *m, const struct match_proposal *p, bool write, char **cause)
 {
 	for (int i = 0; i < p->nallocations; i++) {
 		const struct match_allocation *a = &p->allocations[i];
-		int rc = ledger_allocate_payment(m->store, p->payment_id, a->invoice_id, a->amount, LEDGER_RULE, NULL, cause);
-		if (rc != DUN_OK)
-			return rc;
+		if (write) {
+			int rc = ledger_allocate_payment(m->store, p->payment_id, a->invoice_id, a->amount, LEDGER_RULE, NULL, cause);
+			if (rc != DUN_OK)
+				return rc;
+		}
 		m->invoices[a->index].open -= a->amount;
 	}
 	return DUN_OK;
@@ -982,19 +1051,22 @@ int matcher_apply(struct matcher *m, const struct match_proposal *p, char **caus
 static const char sql_unapplied[] =
 	"SELECT p.id, p.reference, p.date, p.unapplied, p.currency, coalesce(p.customer_id, 0),"
 	" p.remittance, p.structured_ref, p.payer_name, p.payer_account FROM payment p"
-	" WHERE p.unapplied > 0 AND NOT EXISTS (SELECT 1 FROM payment r WHERE r.reversal_of = p.id)"
+	" WHERE p.unapplied <> 0 AND p.unapplied > 0"
+	" AND p.id NOT IN (SELECT reversal_of FROM payment WHERE reversal_of IS NOT NULL)"
 	" ORDER BY p.date, p.id";
 
 int match_run(struct store *s, const char *extra_patterns, int threshold, bool apply,
     void (*row)(void *arg, const struct match_payment *p, const struct match_proposal *proposal, bool applied),
     void *arg, char **cause)
 {
-	int rc = store_begin(s, cause);
+	/* Without apply nothing is written: no write lock either. */
+	int rc = apply ? store_begin(s, cause) : DUN_OK;
 	if (rc != DUN_OK)
 		return rc;
 	struct matcher *m;
 	if ((rc = matcher_new(s, extra_patterns, &m, cause)) != DUN_OK) {
-		store_rollback(s);
+		if (apply)
+			store_rollback(s);
 		return rc;
 	}
 	/* Read the payments first: allocations write to the same table. */
@@ -1022,11 +1094,12 @@ int match_run(struct store *s, const char *extra_patterns, int threshold, bool a
 	struct match_proposal proposal;
 	for (size_t i = 0; i < n && rc == DUN_OK; i++) {
 		matcher_propose(m, &pays[i], &proposal);
-		/* Applied also without --apply (and rolled back) so that a
-		 * later payment never proposes what an earlier one takes. */
+		/* Taken also without apply (in the matcher's memory only) so
+		 * that a later payment never proposes what an earlier one takes:
+		 * the rows are the same with and without apply. */
 		bool applied = proposal.nallocations > 0 && proposal.confidence >= threshold;
 		if (applied)
-			rc = matcher_apply(m, &proposal, cause);
+			rc = matcher_apply(m, &proposal, apply, cause);
 		if (rc == DUN_OK)
 			row(arg, &pays[i], &proposal, applied && apply);
 	}
@@ -1038,7 +1111,9 @@ int match_run(struct store *s, const char *extra_patterns, int threshold, bool a
 	}
 	free(pays);
 	matcher_free(m);
-	if (rc == DUN_OK && apply)
+	if (!apply)
+		return rc;
+	if (rc == DUN_OK)
 		return store_commit(s, cause);
 	store_rollback(s);
 	return rc;

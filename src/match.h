@@ -67,15 +67,17 @@ void matcher_free(struct matcher *m);
 /* Proposes allocations for one payment (never fails: a payment nothing
  * fits gets a proposal with no allocation and confidence 0). */
 void matcher_propose(struct matcher *m, const struct match_payment *p, struct match_proposal *out);
-/* Applies a proposal (inside the caller's transaction) as rule-based
- * allocations and updates the matcher's open amounts. */
-int matcher_apply(struct matcher *m, const struct match_proposal *p, char **cause);
+/* Takes a proposal's amounts from the matcher's open amounts and, with
+ * write, allocates them as rule-based allocations (inside the caller's
+ * transaction). */
+int matcher_apply(struct matcher *m, const struct match_proposal *p, bool write, char **cause);
 
 /* Runs over every unapplied payment (positive, not reversed), oldest
- * first, inside one transaction: each proposal at or above threshold is
- * applied when apply is true, so later payments see what earlier ones
- * took; without apply the same proposals are computed and nothing is
- * written. row is called for each payment with whether it was applied. */
+ * first: each proposal at or above threshold is taken, so that later
+ * payments see what earlier ones took, and with apply written, all in one
+ * transaction; without apply the same proposals are computed and nothing
+ * is written. row is called for each payment with whether it was
+ * applied. */
 int match_run(struct store *s, const char *extra_patterns, int threshold, bool apply,
     void (*row)(void *arg, const struct match_payment *p, const struct match_proposal *proposal, bool applied),
     void *arg, char **cause);
