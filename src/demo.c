@@ -505,11 +505,10 @@ static money_t owed_at(const struct sim *s, int item, day_t t)
 	return owed;
 }
 
-/* A credit note of percent of an invoice on date, applied to it when
+/* A credit note for amount of an invoice on date, applied to it when
  * apply. Returns its index. */
-static int credit_note(struct sim *s, int invoice, day_t date, int64_t percent, bool apply)
+static int credit_note(struct sim *s, int invoice, day_t date, money_t amount, bool apply)
 {
-	money_t amount = percent_of(s->items[invoice].amount, percent);
 	if (amount > s->items[invoice].open)
 		amount = s->items[invoice].open;
 	if (amount <= 0)
@@ -548,7 +547,7 @@ static void make_disputes_and_credits(struct rng *r, struct sim *s, day_t today)
 			bool credited = rng_chance(r, d->reason == 0 || d->reason == 3 ? 750 : 400);
 			if (credited) {
 				int64_t percent = d->reason == 0 && rng_chance(r, 300) ? 100 : rng_range(r, 5, 30);
-				d->credit = credit_note(s, i, d->resolved, percent, true);
+				d->credit = credit_note(s, i, d->resolved, percent_of(it->amount, percent), true);
 				it = &s->items[i]; /* credit_note may move the array */
 				if (d->reason == 3 && d->credit >= 0)
 					d->amount = -s->items[d->credit].amount;
@@ -567,7 +566,7 @@ static void make_disputes_and_credits(struct rng *r, struct sim *s, day_t today)
 			day_t date = weekday_on_or_after(it->issue + (day_t)rng_range(r, 3, 30));
 			if (date <= today) {
 				day_t pay = it->pay;
-				credit_note(s, i, date, rng_range(r, 10, 60), pay == DATE_NONE || date <= pay);
+				credit_note(s, i, date, percent_of(it->amount, rng_range(r, 10, 60)), pay == DATE_NONE || date <= pay);
 			}
 		}
 	}
@@ -672,6 +671,12 @@ static void make_payments(struct rng *r, struct sim *s, day_t today)
 		for (int j = k; j < end; j++)
 			allocate(s, parts[j].item, pi, false, parts[j].amount - (j == end - 1 ? fee : 0), pay->date, apply);
 		s->pays[pi].n = s->nallocs - s->pays[pi].first;
+		if (fee > 0 && apply && rng_chance(r, 600)) {
+			/* Most such charges are written off with a credit note. */
+			day_t date = weekday_on_or_after(s->pays[pi].date + (day_t)rng_range(r, 20, 60));
+			if (date <= today)
+				credit_note(s, parts[end - 1].item, date, fee, true);
+		}
 		k = end;
 	}
 	free(parts);
@@ -742,14 +747,19 @@ static void make_collection(struct rng *r, struct sim *s, day_t today)
 	while (date_weekday(t) != p->call_weekday)
 		t++;
 	day_t last_call = INT32_MIN / 2;
-	for (; t <= today; t += 7) {
+	/* Once a defaulter's file goes to the collection agency (see
+	 * make_notes), the collector stops chasing it. */
+	day_t handed_over = p->stop_paying != DATE_NONE ? p->stop_paying + 150 : today;
+	for (; t <= today && t <= handed_over; t += 7) {
 		int n = 0, nfresh = 0, nsoon = 0, nnotice = 0;
-		day_t next_payment = DATE_NONE;
+		day_t next_payment = DATE_NONE, oldest_due = t;
 		for (int i = 0; i < s->ninvoices; i++) {
 			struct item *it = &s->items[i];
 			if (it->issue > t || it->due + 10 >= t || (it->paid != DATE_NONE && it->paid <= t) || disputed_at(s, it, t))
 				continue;
 			overdue[n++] = i;
+			if (it->due < oldest_due)
+				oldest_due = it->due;
 			if (!it->reminded)
 				fresh[nfresh++] = i;
 			if (it->paid != DATE_NONE && (next_payment == DATE_NONE || it->paid < next_payment))
@@ -777,7 +787,9 @@ static void make_collection(struct rng *r, struct sim *s, day_t today)
 			add_activity(s, t, ACT_LETTER, 0, fresh, k);
 			continue;
 		}
-		if (t - last_call < 14)
+		/* Every fortnight; monthly once the debt is old and the calls
+		 * have stopped being useful. */
+		if (t - last_call < (t - oldest_due > 90 ? 28 : 14))
 			continue;
 		last_call = t;
 		if (nsoon > 0) {
@@ -1541,7 +1553,7 @@ static int remove_ledger_files(const char *path, char **cause)
  * back to WAL before it takes its name. */
 static const char build_pragmas[] =
 	"PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA locking_mode = EXCLUSIVE;"
-	" PRAGMA cache_size = -524288; PRAGMA temp_store = MEMORY;";
+	" PRAGMA cache_size = -1048576; PRAGMA temp_store = MEMORY;";
 static const char final_pragmas[] = "PRAGMA locking_mode = NORMAL; PRAGMA journal_mode = WAL;";
 
 static int exec_sql(struct store *s, const char *sql, char **cause)

@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include "cmd.h"
 #include "status.h"
+#include "../ui/ui.h"
 
 /* Takes a global option out of argv wherever it stands (before "--"), so
  * `dun aging --format csv` and `dun --format csv aging` both work. */
@@ -42,6 +43,7 @@ int main(int argc, char **argv)
 	int status = DUN_OK;
 	ctx.out = stdout;
 	ctx.err = stderr;
+	ctx.workstation = ui_run;
 	ctx.db_option = take_option(&argc, argv, "--db", &status);
 	ctx.config_option = take_option(&argc, argv, "--config", &status);
 	const char *as_of = take_option(&argc, argv, "--as-of", &status);
