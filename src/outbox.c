@@ -123,16 +123,19 @@ static void stored_free(struct stored *m)
 static const char sql_message[] =
     "SELECT o.id, o.customer_id, c.code, c.name, c.address, o.recipient, o.subject, o.body, o.message_id, o.channel,"
     " o.template, o.date, o.attach_statement FROM outbox o JOIN customer c ON c.id = o.customer_id"
-    " WHERE o.state IN ('queued', 'sending') AND (?1 = '' OR o.channel = ?1) ORDER BY o.id";
+    " WHERE CASE WHEN ?2 <> 0 THEN o.id = ?2 ELSE o.state IN ('queued', 'sending') AND (?1 = '' OR o.channel = ?1) END"
+    " ORDER BY o.id";
 
-/* The messages waiting, read whole before any is sent, so no statement
- * stays open across the transport. */
-static int stored_read(struct store *s, const char *channel, struct stored **out, int *n, char **cause)
+/* The messages waiting (of one channel, or all with ""), or message id in
+ * whatever state when id is not 0; read whole before any is sent, so no
+ * statement stays open across the transport. */
+static int stored_read(struct store *s, const char *channel, int64_t id, struct stored **out, int *n, char **cause)
 {
 	*out = NULL;
 	*n = 0;
 	sqlite3_stmt *st = store_stmt(s, sql_message);
 	store_bind_text(st, 1, channel);
+	sqlite3_bind_int64(st, 2, id);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*out = xreallocarray(*out, (size_t)*n + 1, sizeof **out);
@@ -283,7 +286,7 @@ int outbox_send(struct store *s, const struct config *cfg, day_t today, FILE *ou
 	*failed = 0;
 	struct stored *v;
 	int n;
-	int status = stored_read(s, "email", &v, &n, cause);
+	int status = stored_read(s, "email", 0, &v, &n, cause);
 	if (status != DUN_OK)
 		return status;
 	char *from_name = NULL, *from_address = NULL;
@@ -386,6 +389,25 @@ static int file_write_whole(const char *dir, const char *name, const char *data,
 	return status;
 }
 
+/* A message as a file holds it: the MIME message of an e-mail, the
+ * printable text of a letter. */
+static int render(struct store *s, const struct config *cfg, const struct stored *m, char **data, size_t *len,
+    char **cause)
+{
+	if (strcmp(m->channel, "letter") == 0) {
+		*data = letter_text(cfg, m);
+		*len = strlen(*data);
+		return DUN_OK;
+	}
+	char *error = NULL;
+	int status = compose(s, cfg, m, data, len, &error);
+	if (error) {
+		status = dun_fail(cause, DUN_EDATA, "message %lld (%s): %s", (long long)m->id, m->code, error);
+		free(error);
+	}
+	return status;
+}
+
 int outbox_export(struct store *s, const struct config *cfg, const char *dir, int *count, char **cause)
 {
 	*count = 0;
@@ -393,29 +415,61 @@ int outbox_export(struct store *s, const struct config *cfg, const char *dir, in
 		return dun_fail(cause, DUN_EDATA, "%s: %s", dir, strerror(errno));
 	struct stored *v;
 	int n;
-	int status = stored_read(s, "", &v, &n, cause);
+	int status = stored_read(s, "", 0, &v, &n, cause);
 	for (int i = 0; i < n && status == DUN_OK; i++) {
-		const struct stored *m = &v[i];
-		bool letter = strcmp(m->channel, "letter") == 0;
-		char *data = NULL, *error = NULL;
+		char *data = NULL;
 		size_t len = 0;
-		if (letter) {
-			data = letter_text(cfg, m);
-			len = strlen(data);
-		} else
-			status = compose(s, cfg, m, &data, &len, &error);
-		if (error)
-			status = dun_fail(cause, DUN_EDATA, "message %lld (%s): %s", (long long)m->id, m->code, error);
+		status = render(s, cfg, &v[i], &data, &len, cause);
 		if (status == DUN_OK) {
-			char *name = export_name(m, letter ? ".txt" : ".eml");
+			char *name = export_name(&v[i], strcmp(v[i].channel, "letter") == 0 ? ".txt" : ".eml");
 			status = file_write_whole(dir, name, data, len, cause);
 			free(name);
 		}
 		if (status == DUN_OK)
 			(*count)++;
-		free(error);
 		free(data);
 	}
 	stored_free_all(v, n);
 	return status;
+}
+
+int outbox_show(struct store *s, const struct config *cfg, int64_t id, FILE *out, char **cause)
+{
+	struct stored *v;
+	int n;
+	int status = stored_read(s, "", id, &v, &n, cause);
+	if (status == DUN_OK && n == 0)
+		status = dun_fail(cause, DUN_EDATA, "message %lld: no such message", (long long)id);
+	if (status == DUN_OK) {
+		char *data = NULL;
+		size_t len;
+		status = render(s, cfg, &v[0], &data, &len, cause);
+		if (status == DUN_OK)
+			fwrite(data, 1, len, out);
+		free(data);
+	}
+	stored_free_all(v, n);
+	return status;
+}
+
+int outbox_hold(struct store *s, int64_t id, bool hold, char **cause)
+{
+	int status = store_begin(s, cause);
+	if (status != DUN_OK)
+		return status;
+	sqlite3_stmt *st = store_stmt(s,
+	    "UPDATE outbox SET state = CASE WHEN ?2 THEN 'held' ELSE 'queued' END"
+	    " WHERE id = ?1 AND state = CASE WHEN ?2 THEN 'queued' ELSE 'held' END");
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, hold);
+	if (store_step_done(st) != SQLITE_DONE) {
+		status = store_error(s, "update the outbox", cause);
+		store_rollback(s);
+		return status;
+	}
+	if (sqlite3_changes(store_db(s)) == 0) {
+		store_rollback(s);
+		return dun_fail(cause, DUN_EDATA, "message %lld: no such %s message", (long long)id, hold ? "queued" : "held");
+	}
+	return store_commit(s, cause);
 }

@@ -48,4 +48,11 @@ int outbox_send(struct store *s, const struct config *cfg, day_t today, FILE *ou
  * (the MIME message), letters as NNNNNN-CODE-TEMPLATE.txt (printable).
  * Each file is written whole under a temporary name, then renamed. */
 int outbox_export(struct store *s, const struct config *cfg, const char *dir, int *count, char **cause);
+/* Writes message id as export would (the MIME message, or the letter's
+ * text) to out, whatever its state: the preview. */
+int outbox_show(struct store *s, const struct config *cfg, int64_t id, FILE *out, char **cause);
+
+/* Holds a queued message (send and export leave it) or releases a held
+ * one; anything else is DUN_EDATA. */
+int outbox_hold(struct store *s, int64_t id, bool hold, char **cause);
 #endif

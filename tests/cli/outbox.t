@@ -7,7 +7,7 @@
 # server on 127.0.0.1, a failure staying queued with its error and a retry
 # (after a failure or a crash mid-send) never delivering twice.
 . "$top_srcdir/tests/lib.sh"
-plan 15
+plan 22
 data="$top_srcdir/tests/cli/data/dunning"
 PY=/usr/bin/python3
 "$DUN" --db "$DB" init >/dev/null
@@ -125,3 +125,16 @@ ar@example.com -> ap@evian.test" \
 	sh -c "echo \$(grep -h '^Message-ID:' '$TEST_DIR'/smtp/*.eml | sort -u | wc -l) \$(ls '$TEST_DIR'/smtp/*.eml | wc -l); cat '$TEST_DIR/smtp/3.eml.rcpt'"
 expect "the attempts are counted" 0 "2|2|2|2|2|2" \
 	sqlite3 "$TEST_DIR/smtp.db" "SELECT group_concat(attempts, '|') FROM (SELECT attempts FROM outbox ORDER BY id)"
+
+# Preview, hold and release, on the first ledger (where 1 and 4 failed),
+# now with the SMTP server as its transport.
+expect "hold a queued message" 0 "message 1 held" "$DUN" --db "$DB" outbox hold 1
+expect_err "a sent message cannot be held" 1 "dun: message 3: no such queued message" "$DUN" --db "$DB" outbox hold 3
+expect "a held message is not sent" 0 "exit 0
+sent 4 AC02 ap@acme.test" send "$DB"
+expect "only message 4 was tried again" 0 "1|held|1" sql "SELECT id, state, attempts FROM outbox WHERE state <> 'sent' ORDER BY id"
+expect "release it" 0 "message 1 released" "$DUN" --db "$DB" outbox release 1
+expect "show previews a message as it goes out" 0 "To: Acme Ltd <ap@acme.test>
+Subject: Payment reminder - Acme Ltd (AC02)
+Date: Sat, 21 Feb 2026 00:00:00 +0000" sh -c "'$DUN' --db '$DB' outbox show 1 | tr -d '\\r' | sed -n '2,4p'"
+expect_err "show an unknown message" 1 "dun: message 99: no such message" "$DUN" --db "$DB" outbox show 99
