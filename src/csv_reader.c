@@ -247,7 +247,6 @@ int csv_reader_next(struct csv_reader *r, struct csv_record **record, char **cau
 }
 
 char csv_reader_delimiter(const struct csv_reader *r) { return r->delimiter; }
-const char *csv_reader_path(const struct csv_reader *r) { return r->path; }
 
 void csv_reader_close(struct csv_reader *r)
 {

@@ -36,7 +36,6 @@ int csv_reader_open(const char *path, const char *encoding, struct csv_reader **
 int csv_reader_next(struct csv_reader *r, struct csv_record **record, char **cause);
 /* The delimiter detected from the first line (',' when it has none). */
 char csv_reader_delimiter(const struct csv_reader *r);
-const char *csv_reader_path(const struct csv_reader *r);
 void csv_reader_close(struct csv_reader *r);
 
 /* Writes one record to f with the given delimiter, quoting (RFC 4180) the
