@@ -346,10 +346,10 @@ static void make_profile(struct rng *r, struct profile *p, day_t start, day_t to
 	p->partial_permille = (p->behaviour == SLOW || p->behaviour == ERRATIC) ? 120 : 40;
 	p->call_weekday = (int)rng_range(r, 0, 4);
 
-	/* A credit limit about two months of sales, in round thousands, as
-	 * credit managers set them; a few customers have none. */
+	/* A credit limit of three or four months of sales, in round
+	 * thousands, as credit managers set them; a few customers have none. */
 	money_t monthly = percent_of(p->typical, (int64_t)(p->rate * 100) + 1);
-	money_t limit = percent_of(monthly, rng_range(r, 150, 300));
+	money_t limit = percent_of(monthly, rng_range(r, 250, 500));
 	limit = (limit / 100000 + 1) * 100000;
 	p->credit_limit = rng_chance(r, 50) ? 0 : limit;
 }
@@ -649,7 +649,7 @@ static void make_payments(struct rng *r, struct sim *s, day_t today)
 		for (int j = k; j < end; j++)
 			pay->amount += parts[j].amount;
 		money_t fee = 0, over = 0;
-		if (p->currency == CUR_USD && pay->method == METHOD_TRANSFER && parts[end - 1].amount > 100000 && rng_chance(r, 250))
+		if (p->currency == CUR_USD && pay->method == METHOD_TRANSFER && parts[end - 1].amount > 100000 && rng_chance(r, 150))
 			fee = rng_range(r, 1000, 3500); /* the intermediary bank keeps its charges */
 		else if (rng_chance(r, 15)) {
 			/* Over-payments: a rounding up, a few percent too much, or
@@ -671,7 +671,7 @@ static void make_payments(struct rng *r, struct sim *s, day_t today)
 		for (int j = k; j < end; j++)
 			allocate(s, parts[j].item, pi, false, parts[j].amount - (j == end - 1 ? fee : 0), pay->date, apply);
 		s->pays[pi].n = s->nallocs - s->pays[pi].first;
-		if (fee > 0 && apply && rng_chance(r, 600)) {
+		if (fee > 0 && apply && rng_chance(r, 850)) {
 			/* Most such charges are written off with a credit note. */
 			day_t date = weekday_on_or_after(s->pays[pi].date + (day_t)rng_range(r, 20, 60));
 			if (date <= today)
@@ -851,8 +851,9 @@ static void make_notes(struct rng *r, struct sim *s, day_t today)
 	int n = rng_poisson(r, (today - p->since) / 365.0 * 0.6);
 	for (int i = 0; i < n; i++)
 		add_activity(s, random_weekday_in(r, p->since, today - 1), ACT_NOTE, (int)rng_range(r, 0, NOTES - 1), NULL, 0);
-	if (p->behaviour == DEFAULTING && p->stop_paying + 150 < today)
-		add_activity(s, weekday_on_or_after(p->stop_paying + 150), ACT_NOTE, NOTE_AGENCY, NULL, 0);
+	day_t handed_over = p->stop_paying != DATE_NONE ? weekday_on_or_after(p->stop_paying + 150) : DATE_NONE;
+	if (handed_over != DATE_NONE && handed_over <= today)
+		add_activity(s, handed_over, ACT_NOTE, NOTE_AGENCY, NULL, 0);
 	for (int i = 0; i < s->ndisputes; i++) {
 		const struct dispute *d = &s->disputes[i];
 		add_activity(s, d->opened, ACT_DISPUTE, i, &d->item, 1);
