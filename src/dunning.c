@@ -61,8 +61,9 @@ static const struct scenario_step *next_step(const struct scenario *sc, int take
     const char *currency, day_t as_of)
 {
 	int pos = taken < 0 ? 0 : taken;
-	/* A preventive step is for before the due date only. */
-	while (pos < sc->nsteps && sc->steps[pos].offset < 0 && as_of > due)
+	/* A step with a negative offset is only ever taken before the due
+	 * date: from the due date on, the invoice passes over it. */
+	while (pos < sc->nsteps && sc->steps[pos].offset < 0 && as_of >= due)
 		pos++;
 	if (pos >= sc->nsteps)
 		return NULL;

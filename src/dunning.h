@@ -8,8 +8,9 @@
  * - an invoice takes part when it is open, issued by D, and not paused at D
  *   by a dispute or an open promise (promise_invoice_paused);
  * - its next step is the first after invoice.dunning_step (the last one
- *   taken) — a negative-offset step is skipped once the invoice is past
- *   due (D after the due date) — and is due when due date + offset <= D
+ *   taken) — a negative-offset step is only taken before the due date
+ *   (D < due date), later the invoice passes over it — and is due when
+ *   due date + offset <= D
  *   and the open amount is at least the step's minimum;
  * - no action when the customer is snoozed until D or later, or its last
  *   step was taken on D or less than min_gap_days before D;

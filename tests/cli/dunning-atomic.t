@@ -5,13 +5,21 @@
 # before it keep theirs, and the next run the same day completes the rest
 # without repeating anything.
 . "$top_srcdir/tests/lib.sh"
-plan 5
+plan 7
 data="$top_srcdir/tests/cli/data/dunning"
 "$DUN" --db "$DB" init >/dev/null
 "$DUN" --db "$DB" scenarios load "$data/scenarios.ini" >/dev/null
 "$DUN" --db "$DB" import customers "$data/customers.csv" >/dev/null
 "$DUN" --db "$DB" import invoices "$data/invoices.csv" >/dev/null
 H=customer,invoice,scenario,step,channel,template,days_overdue,open
+# On the way: a negative-offset step is taken before the due date only.
+DUN_TODAY=2026-02-08 expect "the day before D-1's due date its preventive step is due" 0 "$H
+A001,A-1,std,2,email,reminder-1,8,1000.00
+C003,C-1,std,2,email,reminder-1,7,80.00
+D004,D-1,std,1,email,preventive,0,300.00" "$DUN" --db "$DB" dunning run --dry-run
+DUN_TODAY=2026-02-09 expect "on the due date it is passed over" 0 "$H
+A001,A-1,std,2,email,reminder-1,9,1000.00
+C003,C-1,std,2,email,reminder-1,8,80.00" "$DUN" --db "$DB" dunning run --dry-run
 sql "CREATE TRIGGER fail_c1 BEFORE INSERT ON dunning_log
 	WHEN NEW.invoice_id = (SELECT id FROM invoice WHERE number = 'C-1')
 	BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
