@@ -96,8 +96,6 @@ struct pass {
 	money_t overdue;
 	char currency[4];
 	int first_row, first_escalation;
-	int64_t *row_ids, *escalation_ids; /* invoice ids, parallel to the tail */
-	int row_ids_n, escalation_ids_n;
 };
 
 static bool is_disputed(const struct pass *p, int64_t invoice_id)
@@ -177,8 +175,8 @@ static int customer_gate(struct pass *p, char **cause)
 	if (promised) {
 		for (int i = 0; i < nesc && status == DUN_OK; i++) {
 			bool paused;
-			status = promise_invoice_paused(p->s, p->escalation_ids[i], plan->as_of, p->cfg->promise_grace_days,
-			    &paused, cause);
+			status = promise_invoice_paused(p->s, plan->escalations[p->first_escalation + i].invoice_id,
+			    plan->as_of, p->cfg->promise_grace_days, &paused, cause);
 			keep[i] = !paused;
 		}
 		escalations_filter(plan, p->first_escalation, keep);
@@ -188,8 +186,8 @@ static int customer_gate(struct pass *p, char **cause)
 	for (int i = 0; i < nrows && status == DUN_OK; i++) {
 		bool paused = false;
 		if (!blocked && promised)
-			status = promise_invoice_paused(p->s, p->row_ids[i], plan->as_of, p->cfg->promise_grace_days,
-			    &paused, cause);
+			status = promise_invoice_paused(p->s, plan->rows[p->first_row + i].invoice_id,
+			    plan->as_of, p->cfg->promise_grace_days, &paused, cause);
 		keep[i] = !blocked && !paused;
 	}
 	if (status == DUN_OK)
@@ -226,7 +224,6 @@ done:
 	free(p->language);
 	p->code = p->name = p->email = p->language = NULL;
 	p->have = false;
-	p->row_ids_n = p->escalation_ids_n = 0;
 	return status;
 }
 
@@ -263,12 +260,11 @@ static void invoice_add(struct pass *p, sqlite3_stmt *st)
 		plan->escalations = array_room(plan->escalations, plan->nescalations, sizeof *plan->escalations);
 		struct dunning_escalation *e = &plan->escalations[plan->nescalations++];
 		*e = (struct dunning_escalation){
-			.customer = xstrdup(store_column_text(st, COL_CODE)), .number = xstrdup(store_column_text(st, COL_NUMBER)),
+			.invoice_id = invoice_id, .customer = xstrdup(store_column_text(st, COL_CODE)),
+			.number = xstrdup(store_column_text(st, COL_NUMBER)),
 			.scenario = xstrdup(p->scenario->code), .days_overdue = days, .open = open,
 		};
 		copy_currency(e->currency, currency);
-		p->escalation_ids = array_room(p->escalation_ids, p->escalation_ids_n, sizeof *p->escalation_ids);
-		p->escalation_ids[p->escalation_ids_n++] = invoice_id;
 	}
 	const struct scenario_step *step = next_step(p->scenario, sqlite3_column_int(st, COL_STEP), due, open,
 	    currency, plan->as_of);
@@ -282,8 +278,6 @@ static void invoice_add(struct pass *p, sqlite3_stmt *st)
 		.issue_date = store_column_date(st, COL_ISSUE), .due_date = due,
 	};
 	copy_currency(r->currency, currency);
-	p->row_ids = array_room(p->row_ids, p->row_ids_n, sizeof *p->row_ids);
-	p->row_ids[p->row_ids_n++] = invoice_id;
 }
 
 int dunning_plan_compute(struct store *s, const struct config *cfg, day_t as_of, int64_t customer_id,
@@ -319,8 +313,6 @@ int dunning_plan_compute(struct store *s, const struct config *cfg, day_t as_of,
 	free(p.email);
 	free(p.language);
 	free(p.disputed);
-	free(p.row_ids);
-	free(p.escalation_ids);
 	if (status != DUN_OK)
 		dunning_plan_free(plan);
 	return status;

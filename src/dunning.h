@@ -50,6 +50,7 @@ struct dunning_action {
 
 /* An invoice past its scenario's max_amicable_days. */
 struct dunning_escalation {
+	int64_t invoice_id;
 	char *customer, *number, *scenario;
 	int days_overdue;
 	money_t open;
