@@ -197,6 +197,8 @@ static int statement_read(struct store *s, const struct config *cfg, const struc
 static int compose(struct store *s, const struct config *cfg, const struct stored *m, char **out, size_t *len,
     char **cause)
 {
+	if (!cfg->mail_from || !*cfg->mail_from)
+		return dun_fail(cause, DUN_EDATA, "no sender: set [mail] from in the configuration");
 	void *data = NULL;
 	size_t size = 0;
 	struct mail_attachment attachment = { 0 };
@@ -301,7 +303,7 @@ int outbox_send(struct store *s, const struct config *cfg, day_t today, FILE *ou
 			break;
 		char *message = NULL, *error = NULL;
 		size_t len;
-		if (from_error)
+		if (from_error && cfg->mail_from && *cfg->mail_from)
 			error = xasprintf("[mail] from: %s", from_error);
 		else if (compose(s, cfg, m, &message, &len, &error) == DUN_OK)
 			mail_send(cfg->mail_transport, from_address, m->recipient, message, len, &error);
