@@ -139,11 +139,12 @@ int cmd_statements(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_fail(ctx, rc, cause);
 	bool bar = !ctx->in_tui && isatty(fileno(ctx->err));
 	int written = 0, failed = 0;
+	struct xlsx_statements *x = xlsx_statements_new(s, &ctx->config, ctx->as_of);
 	for (int i = 0; i < n; i++) {
 		char *name = xlsx_file_name(list[i].code, list[i].id);
 		char *path = xasprintf("%s/%s", dir, name);
 		cause = NULL;
-		int one = xlsx_statement_write(s, &ctx->config, list[i].id, ctx->as_of, path, &cause);
+		int one = xlsx_statements_write(x, list[i].id, path, &cause);
 		if (one == DUN_OK) {
 			written++;
 		} else {
@@ -160,6 +161,7 @@ int cmd_statements(struct cmd_ctx *ctx, int argc, char **argv)
 		if (bar)
 			progress(ctx->err, i + 1, n);
 	}
+	xlsx_statements_free(x);
 	free(list);
 	fprintf(ctx->out, "%d statement%s written to %s", written, written == 1 ? "" : "s", dir);
 	if (failed > 0)

@@ -607,11 +607,65 @@ static void put_link(struct sheet *sh, lxw_row_t row, lxw_col_t col, const char 
 	free(clean);
 }
 
-struct statement {
+/* One currency's aging rows by customer, sorted by customer id. */
+struct aging_table {
+	char currency[4];
+	struct aging_row *rows;
+	int n;
+};
+
+struct xlsx_statements {
 	struct store *store;
 	const struct config *cfg;
-	const struct customer *cust;
 	day_t as_of;
+	int64_t only_customer;     /* aging computed for this customer, or 0: all */
+	struct aging_options ao;   /* from cfg, currency set per table */
+	struct aging_table *tables;
+	int ntables;
+};
+
+static int aging_row_by_id(const void *pa, const void *pb)
+{
+	const struct aging_row *a = pa, *b = pb;
+	return a->customer_id < b->customer_id ? -1 : a->customer_id > b->customer_id;
+}
+
+/* The aging row of a customer in a currency (zero when it owes nothing),
+ * computing the currency's table on first use. */
+static int statements_aging(struct xlsx_statements *x, int64_t customer_id, const char *currency,
+    struct aging_row *out, char **cause)
+{
+	struct aging_table *t = NULL;
+	for (int i = 0; i < x->ntables && t == NULL; i++)
+		if (strcmp(x->tables[i].currency, currency) == 0)
+			t = &x->tables[i];
+	if (t == NULL) {
+		struct aging_options o = x->ao;
+		o.currency = currency;
+		o.customer_id = x->only_customer;
+		struct aging_row *rows = NULL;
+		int n = 0;
+		int rc = aging_compute(x->store, &o, &rows, &n, cause);
+		if (rc != DUN_OK)
+			return rc;
+		qsort(rows, (size_t)n, sizeof *rows, aging_row_by_id);
+		x->tables = xreallocarray(x->tables, (size_t)x->ntables + 1, sizeof *x->tables);
+		t = &x->tables[x->ntables++];
+		copy_currency(t->currency, currency);
+		t->rows = rows;
+		t->n = n;
+	}
+	struct aging_row key = {.customer_id = customer_id};
+	const struct aging_row *row = bsearch(&key, t->rows, (size_t)t->n, sizeof *t->rows, aging_row_by_id);
+	memset(out, 0, sizeof *out);
+	if (row != NULL)
+		*out = *row; /* key and name stay the table's */
+	return DUN_OK;
+}
+
+struct statement {
+	struct xlsx_statements *x;
+	const struct customer *cust;
 };
 
 static const char *L(const struct book *b, enum label l)
@@ -627,8 +681,9 @@ static int statement_sheet(struct book *b, const struct statement *stm, const ch
 	struct sheet sh;
 	if (!sheet_add(&sh, b, sheet_name))
 		return DUN_OK; /* reported by book_close */
-	const struct config *cfg = stm->cfg;
+	const struct config *cfg = stm->x->cfg;
 	const struct customer *c = stm->cust;
+	day_t as_of = stm->x->as_of;
 	int e = exponent_of(currency);
 	const char *pattern = cfg->payment_link && *cfg->payment_link ? cfg->payment_link : NULL;
 	bool line_links = pattern && strstr(pattern, "{invoice}") != NULL;
@@ -641,7 +696,7 @@ static int statement_sheet(struct book *b, const struct statement *stm, const ch
 	r = 3;
 	put_text(&sh, r++, 0, L(b, L_TITLE), b->title, false);
 	put_text(&sh, r, 0, L(b, L_DATE), b->bold, true);
-	put_date(&sh, r++, 1, stm->as_of);
+	put_date(&sh, r++, 1, as_of);
 	put_text(&sh, r, 0, L(b, L_CUSTOMER), b->bold, true);
 	put_text(&sh, r++, 1, c->code, NULL, false);
 	put_text(&sh, r++, 1, c->name, NULL, false);
@@ -674,7 +729,7 @@ static int statement_sheet(struct book *b, const struct statement *stm, const ch
 		put_date(&sh, r, C_DUE, it->due);
 		int days = 0;
 		if (it->kind == ITEM_INVOICE) {
-			days = it->due < stm->as_of ? stm->as_of - it->due : 0;
+			days = it->due < as_of ? as_of - it->due : 0;
 			put_int(&sh, r, C_DAYS, days);
 		}
 		put_money(&sh, r, C_AMOUNT, it->amount, e, false);
@@ -707,26 +762,21 @@ static int statement_sheet(struct book *b, const struct statement *stm, const ch
 
 	/* The aging summary comes from the aging engine, so it agrees with
 	 * `dun aging --currency` for this customer and date. */
-	struct aging_options ao;
-	aging_options_from(&ao, cfg, stm->as_of);
-	ao.currency = currency;
-	ao.customer_id = c->id;
-	struct aging_row *rows = NULL;
-	int nrows = 0;
-	int rc = aging_compute(stm->store, &ao, &rows, &nrows, cause);
+	const struct aging_options *ao = &stm->x->ao;
+	struct aging_row row;
+	int rc = statements_aging(stm->x, c->id, currency, &row, cause);
 	if (rc != DUN_OK)
 		return rc;
-	struct aging_row zero = {0};
-	const struct aging_row *ag = nrows > 0 ? &rows[0] : &zero;
+	const struct aging_row *ag = &row;
 	put_text(&sh, r, C_PAID, L(b, L_AGING), b->header, true);
 	book_note(b, worksheet_write_blank(sh.ws, r, C_OPEN, b->header_number), "write a cell");
 	lxw_row_t first_bucket = ++r;
-	for (int k = 0; k < ao.nedges + 2; k++, r++) {
+	for (int k = 0; k < ao->nedges + 2; k++, r++) {
 		char name[32];
 		if (k == 0)
 			snprintf(name, sizeof name, "%s", L(b, L_CURRENT));
 		else
-			aging_bucket_name(k, ao.edges, ao.nedges, name, sizeof name);
+			aging_bucket_name(k, ao->edges, ao->nedges, name, sizeof name);
 		put_text(&sh, r, C_PAID, name, NULL, true);
 		put_money(&sh, r, C_OPEN, ag->bucket[k], e, false);
 	}
@@ -737,7 +787,6 @@ static int statement_sheet(struct book *b, const struct statement *stm, const ch
 	r++;
 	put_text(&sh, r, C_PAID, L(b, L_DISPUTED_TOTAL), NULL, true);
 	put_money(&sh, r++, C_OPEN, ag->disputed, e, false);
-	aging_free(rows, nrows);
 	r++;
 
 	put_text(&sh, r++, 0, L(b, L_INSTRUCTIONS), NULL, false);
@@ -757,9 +806,47 @@ static int statement_sheet(struct book *b, const struct statement *stm, const ch
 	return DUN_OK;
 }
 
+static struct xlsx_statements *statements_new(struct store *s, const struct config *cfg, day_t as_of,
+    int64_t only_customer)
+{
+	struct xlsx_statements *x = xcalloc(1, sizeof *x);
+	x->store = s;
+	x->cfg = cfg;
+	x->as_of = as_of;
+	x->only_customer = only_customer;
+	aging_options_from(&x->ao, cfg, as_of);
+	return x;
+}
+
+struct xlsx_statements *xlsx_statements_new(struct store *s, const struct config *cfg, day_t as_of)
+{
+	return statements_new(s, cfg, as_of, 0);
+}
+
+void xlsx_statements_free(struct xlsx_statements *x)
+{
+	if (x == NULL)
+		return;
+	for (int i = 0; i < x->ntables; i++)
+		aging_free(x->tables[i].rows, x->tables[i].n);
+	free(x->tables);
+	free(x);
+}
+
 int xlsx_statement_write(struct store *s, const struct config *cfg, int64_t customer_id,
     day_t as_of, const char *path, char **cause)
 {
+	struct xlsx_statements *x = statements_new(s, cfg, as_of, customer_id);
+	int rc = xlsx_statements_write(x, customer_id, path, cause);
+	xlsx_statements_free(x);
+	return rc;
+}
+
+int xlsx_statements_write(struct xlsx_statements *x, int64_t customer_id, const char *path, char **cause)
+{
+	struct store *s = x->store;
+	const struct config *cfg = x->cfg;
+	day_t as_of = x->as_of;
 	struct customer c;
 	int rc = customer_load(s, customer_id, &c, cause);
 	if (rc != DUN_OK)
@@ -778,7 +865,7 @@ int xlsx_statement_write(struct store *s, const struct config *cfg, int64_t cust
 		customer_free(&c);
 		return rc;
 	}
-	struct statement stm = {.store = s, .cfg = cfg, .cust = &c, .as_of = as_of};
+	struct statement stm = {.x = x, .cust = &c};
 	char *title = xasprintf("%s %s", L(&b, L_TITLE), c.code);
 	book_properties(&b, title, c.name, cfg->company_name ? cfg->company_name : "", as_of);
 	free(title);

@@ -22,6 +22,15 @@
 int xlsx_statement_write(struct store *s, const struct config *cfg, int64_t customer_id,
     day_t as_of, const char *path, char **cause);
 
+/* Statements of many customers as of one date: their aging summaries come
+ * from one aging pass per currency instead of one per customer. store and
+ * cfg must outlive it. */
+struct xlsx_statements;
+struct xlsx_statements *xlsx_statements_new(struct store *s, const struct config *cfg, day_t as_of);
+/* As xlsx_statement_write, for one customer of the batch. */
+int xlsx_statements_write(struct xlsx_statements *x, int64_t customer_id, const char *path, char **cause);
+void xlsx_statements_free(struct xlsx_statements *x);
+
 struct xlsx_aging_options {
 	day_t as_of;
 	const char *currency;   /* only this currency, unconverted; NULL: base */
