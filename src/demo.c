@@ -560,6 +560,15 @@ static void make_disputes_and_credits(struct rng *r, struct sim *s, day_t today)
 			continue;
 		}
 		it->pay = intended_payment(r, p, it);
+		if (p->terms.kind == TERMS_DISCOUNT && it->pay != DATE_NONE && it->pay <= today
+		    && it->pay <= terms_discount_date(&p->terms, it->issue)) {
+			/* Paid within the discount window: the payer deducts the
+			 * discount and a credit note settles it. */
+			money_t discount;
+			if (money_muldiv(it->amount, p->terms.discount_hundredths, 10000, &discount) && discount > 0)
+				credit_note(s, i, it->pay, discount, true);
+			it = &s->items[i];
+		}
 		if (rng_chance(r, 15)) {
 			/* Goods returned: a credit note, applied when the invoice is
 			 * still open, else left for the customer to use. */

@@ -6,7 +6,7 @@
 plan 20
 
 DEMO="$TEST_DIR/demo.db"
-SUMMARY="demo ledger $DEMO (seed 7): 50 customers, 2102 invoices, 77 credit notes, 1699 payments, 2054 allocations, 64 disputes, 330 promises, 1926 activities, 1755 rates"
+SUMMARY="demo ledger $DEMO (seed 7): 50 customers, 2102 invoices, 110 credit notes, 1699 payments, 2087 allocations, 64 disputes, 330 promises, 1926 activities, 1755 rates"
 
 expect "demo builds 50 customers for seed 7" 0 "$SUMMARY" "$DUN" --db "$DEMO" demo --customers 50 --seed 7
 "$DUN" --db "$DEMO" customers --format csv >"$TEST_DIR/first.csv"
