@@ -36,8 +36,7 @@ static const char sql_disputed[] =
 
 /* Asked only for a customer with a step or an escalation in view: its last
  * step, and whether a promise made by ?2 may still be open then (promised
- * date plus grace, ?3 = "-N days", not past), in which case the ledger's
- * promise_invoice_paused decides for each of its invoices. */
+ * date plus grace, ?3 = "-N days", not past). */
 static const char sql_customer_state[] =
     "SELECT (SELECT max(date) FROM dunning_log WHERE customer_id = ?1),"
     " EXISTS (SELECT 1 FROM promise WHERE customer_id = ?1 AND made_date <= ?2 AND promised_date >= date(?2, ?3))";
@@ -153,6 +152,74 @@ static void escalations_filter(struct dunning_plan *plan, int first, const bool 
 	plan->nescalations = n;
 }
 
+/* The promises of the customer that may be open at ?2 (made by then, date
+ * plus grace ?3 not past), with whether each covers named invoices. */
+static const char sql_customer_promises[] =
+    "SELECT p.id, EXISTS (SELECT 1 FROM promise_invoice pi WHERE pi.promise_id = p.id) FROM promise p"
+    " WHERE p.customer_id = ?1 AND p.made_date <= ?2 AND p.promised_date >= date(?2, ?3)";
+
+struct paused {
+	bool all;            /* an open promise for the whole account */
+	int64_t *ids;        /* invoices covered by an open promise */
+	int n;
+};
+
+static bool paused_has(const struct paused *pz, int64_t invoice_id)
+{
+	if (pz->all)
+		return true;
+	for (int i = 0; i < pz->n; i++)
+		if (pz->ids[i] == invoice_id)
+			return true;
+	return false;
+}
+
+/* The customer's invoices paused by a promise open at the plan's date:
+ * each candidate promise's status comes from the ledger
+ * (promise_status_at: kept by payments, broken past its date and grace);
+ * an open one pauses the invoices it covers, or the whole account when it
+ * names none (promise.h). Once per customer, not once per invoice. */
+static int paused_read(struct pass *p, struct paused *pz, char **cause)
+{
+	struct dunning_plan *plan = p->plan;
+	struct candidate {
+		int64_t id;
+		bool covers;     /* names invoices */
+	} *v = NULL;
+	int n = 0, rc;
+	sqlite3_stmt *st = store_stmt(p->s, sql_customer_promises);
+	sqlite3_bind_int64(st, 1, p->id);
+	store_bind_date(st, 2, plan->as_of);
+	store_bind_text(st, 3, p->grace);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = array_room(v, n, sizeof *v);
+		v[n++] = (struct candidate){ sqlite3_column_int64(st, 0), sqlite3_column_int(st, 1) != 0 };
+	}
+	sqlite3_reset(st);
+	int status = rc == SQLITE_DONE ? DUN_OK : store_error(p->s, "read promises", cause);
+	for (int i = 0; i < n && status == DUN_OK && !pz->all; i++) {
+		enum promise_status state;
+		status = promise_status_at(p->s, v[i].id, plan->as_of, p->cfg->promise_grace_days, &state, NULL, cause);
+		if (status != DUN_OK || state != PROMISE_OPEN)
+			continue;
+		if (!v[i].covers) {
+			pz->all = true;
+			continue;
+		}
+		st = store_stmt(p->s, "SELECT invoice_id FROM promise_invoice WHERE promise_id = ?1");
+		sqlite3_bind_int64(st, 1, v[i].id);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			pz->ids = array_room(pz->ids, pz->n, sizeof *pz->ids);
+			pz->ids[pz->n++] = sqlite3_column_int64(st, 0);
+		}
+		sqlite3_reset(st);
+		if (rc != SQLITE_DONE)
+			status = store_error(p->s, "read promises", cause);
+	}
+	free(v);
+	return status;
+}
+
 /* What only a customer with something in view is asked: the min gap and
  * the snooze drop its steps, open promises some of its invoices. */
 static int customer_gate(struct pass *p, char **cause)
@@ -169,31 +236,25 @@ static int customer_gate(struct pass *p, char **cause)
 	day_t last = store_column_date(q, 0);
 	bool promised = sqlite3_column_int(q, 1) != 0;
 	sqlite3_reset(q);
-	int nrows = plan->nrows - p->first_row, nesc = plan->nescalations - p->first_escalation;
-	bool *keep = xcalloc((size_t)(nrows > nesc ? nrows : nesc) + 1, sizeof *keep);
-	int status = DUN_OK;
-	if (promised) {
-		for (int i = 0; i < nesc && status == DUN_OK; i++) {
-			bool paused;
-			status = promise_invoice_paused(p->s, plan->escalations[p->first_escalation + i].invoice_id,
-			    plan->as_of, p->cfg->promise_grace_days, &paused, cause);
-			keep[i] = !paused;
-		}
-		escalations_filter(plan, p->first_escalation, keep);
+	struct paused pz = { 0 };
+	int status = promised ? paused_read(p, &pz, cause) : DUN_OK;
+	if (status != DUN_OK) {
+		free(pz.ids);
+		return status;
 	}
 	bool blocked = p->snoozed ||
 	    (last != DATE_NONE && (last >= plan->as_of || plan->as_of - last < p->scenario->min_gap_days));
-	for (int i = 0; i < nrows && status == DUN_OK; i++) {
-		bool paused = false;
-		if (!blocked && promised)
-			status = promise_invoice_paused(p->s, plan->rows[p->first_row + i].invoice_id,
-			    plan->as_of, p->cfg->promise_grace_days, &paused, cause);
-		keep[i] = !blocked && !paused;
-	}
-	if (status == DUN_OK)
-		rows_filter(plan, p->first_row, keep);
+	int nrows = plan->nrows - p->first_row, nesc = plan->nescalations - p->first_escalation;
+	bool *keep = xcalloc((size_t)(nrows > nesc ? nrows : nesc) + 1, sizeof *keep);
+	for (int i = 0; i < nesc; i++)
+		keep[i] = !paused_has(&pz, plan->escalations[p->first_escalation + i].invoice_id);
+	escalations_filter(plan, p->first_escalation, keep);
+	for (int i = 0; i < nrows; i++)
+		keep[i] = !blocked && !paused_has(&pz, plan->rows[p->first_row + i].invoice_id);
+	rows_filter(plan, p->first_row, keep);
 	free(keep);
-	return status;
+	free(pz.ids);
+	return DUN_OK;
 }
 
 static int customer_end(struct pass *p, char **cause)

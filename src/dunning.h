@@ -6,7 +6,8 @@
  *
  * The rules, per customer and as of D:
  * - an invoice takes part when it is open, issued by D, and not paused at D
- *   by a dispute or an open promise (promise_invoice_paused);
+ *   by a dispute or by a promise open at D (promise_status_at) that
+ *   covers it, or covers the whole account;
  * - its next step is the first after invoice.dunning_step (the last one
  *   taken) — a negative-offset step is only taken before the due date
  *   (D < due date), later the invoice passes over it — and is due when
