@@ -454,6 +454,7 @@ struct message_text {
 	struct template_invoice *invoices;
 	char **strings;
 	int nstrings;
+	bool french;         /* amounts as "1 234,50" */
 };
 
 static const char *keep(struct message_text *m, char *s)
@@ -467,7 +468,8 @@ static const char *keep_money(struct message_text *m, money_t amount, const char
 {
 	char buf[MONEY_TEXT_MAX];
 	int exponent = money_exponent(currency);
-	money_format_grouped(amount, exponent < 0 ? 2 : exponent, ',', '.', buf);
+	/* Amounts read the way the customer's language writes them. */
+	money_format_grouped(amount, exponent < 0 ? 2 : exponent, m->french ? ' ' : ',', m->french ? ',' : '.', buf);
 	return keep(m, xstrdup(buf));
 }
 
@@ -482,7 +484,7 @@ static void message_text_free(struct message_text *m)
 static int message_fill(const struct config *cfg, const struct dunning_plan *plan, const struct dunning_action *a,
     struct message_text *m, char **cause)
 {
-	*m = (struct message_text){ 0 };
+	*m = (struct message_text){ .french = strcmp(a->language, "fr") == 0 };
 	int64_t rate_e4 = 0;
 	const char *why;
 	if (cfg->late_interest_rate && !money_parse(cfg->late_interest_rate, 4, MONEY_MARK_DOT, &rate_e4, &why))

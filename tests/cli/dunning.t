@@ -91,13 +91,13 @@ letter|4" sql "SELECT channel, count(*) FROM outbox GROUP BY channel ORDER BY ch
 expect "the invoice remembers its last step" 0 "A-1|6|2026-04-05
 C-1|5|2026-03-30" sql "SELECT number, dunning_step, dunning_date FROM invoice WHERE number IN ('A-1', 'C-1') ORDER BY number"
 grep_interest() { sql "SELECT body FROM outbox WHERE template = 'formal-notice' ORDER BY id" | grep 'late interest\|pénalités de retard ' ; }
-expect "late interest and indemnity per invoice in the formal notices" 0 \
-"    pénalités de retard 19.31 EUR, indemnité forfaitaire de recouvrement 40.00 EUR
-    pénalités de retard 6.49 EUR, indemnité forfaitaire de recouvrement 40.00 EUR
+expect "late interest and indemnity per invoice in the formal notices, amounts written the customer's way" 0 \
+"    pénalités de retard 19,31 EUR, indemnité forfaitaire de recouvrement 40,00 EUR
+    pénalités de retard 6,49 EUR, indemnité forfaitaire de recouvrement 40,00 EUR
     late interest 1.52 EUR, recovery indemnity 40.00 EUR
     late interest 0.00 EUR, recovery indemnity 40.00 EUR
     late interest 5.49 EUR, recovery indemnity 40.00 EUR
-    pénalités de retard 9.99 EUR, indemnité forfaitaire de recouvrement 40.00 EUR" grep_interest
+    pénalités de retard 9,99 EUR, indemnité forfaitaire de recouvrement 40,00 EUR" grep_interest
 sqlite3 "$DB" "UPDATE outbox SET state = 'sent' WHERE channel = 'email'"
 DUN_CONFIG=/dev/null "$DUN" --db "$DB" outbox export "$TEST_DIR/letters" >/dev/null
 expect "letters export as printable text files" 0 "000011-A001-formal-notice.txt
