@@ -35,6 +35,14 @@ static bool parse_seed(const char *text, uint64_t *out)
 	return true;
 }
 
+/* A large demo takes minutes: say how far it is when someone watches. */
+static void show_progress(void *arg, int done, int total)
+{
+	FILE *err = arg;
+	fprintf(err, "\rdun: demo: %d of %d customers written", done, total);
+	fflush(err);
+}
+
 int cmd_demo(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -78,10 +86,17 @@ int cmd_demo(struct cmd_ctx *ctx, int argc, char **argv)
 	if (ctx->store != NULL)
 		return cmd_error(ctx, DUN_EUSAGE, "demo: cannot replace a ledger while it is open; run it from the shell");
 
+	bool watched = isatty(fileno(ctx->err));
+	if (watched) {
+		o.progress = show_progress;
+		o.progress_arg = ctx->err;
+	}
 	char *path = store_path_resolve(ctx->db_option, true);
 	struct demo_counts n;
 	char *cause = NULL;
 	int rc = demo_build(path, &o, &n, &cause);
+	if (watched && o.customers > 1000)
+		fputs("\r\033[K", ctx->err); /* clear the progress line */
 	if (rc != DUN_OK) {
 		free(path);
 		return cmd_fail(ctx, rc, cause);

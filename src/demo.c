@@ -1595,9 +1595,12 @@ static int fill(struct writer *w, day_t start, char **cause)
 	for (int i = 0; i < o->customers && rc == DUN_OK; i++) {
 		simulate(&sim, o->seed, i, start, o->today);
 		rc = write_customer(w, &sim, i, cause);
-		if (rc == DUN_OK && (i + 1) % CUSTOMERS_PER_COMMIT == 0 && i + 1 < o->customers)
+		if (rc == DUN_OK && (i + 1) % CUSTOMERS_PER_COMMIT == 0 && i + 1 < o->customers) {
 			if ((rc = store_commit(w->s, cause)) == DUN_OK)
 				rc = store_begin(w->s, cause);
+			if (o->progress != NULL)
+				o->progress(o->progress_arg, i + 1, o->customers);
+		}
 	}
 	if (rc == DUN_OK)
 		rc = store_commit(w->s, cause);

@@ -23,6 +23,9 @@ struct demo_options {
 	uint64_t seed;
 	day_t today;               /* history ends here */
 	const char *base_currency; /* the rates are written in it: EUR, USD, GBP or CHF */
+	/* Called now and then while customers are written, or NULL. */
+	void (*progress)(void *arg, int done, int total);
+	void *progress_arg;
 };
 
 struct demo_counts {
