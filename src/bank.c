@@ -68,7 +68,8 @@ bool bank_detect(const char *data, size_t size, enum bank_format *out)
 	return false;
 }
 
-int bank_parse(const char *path, const char *data, size_t size, struct bank_file *out, char **cause)
+int bank_parse(const char *path, const char *data, size_t size, const struct bank_csv_map *map,
+    struct bank_file *out, char **cause)
 {
 	enum bank_format format;
 	memset(out, 0, sizeof *out);
@@ -87,7 +88,7 @@ int bank_parse(const char *path, const char *data, size_t size, struct bank_file
 		rc = bank_ofx_parse(path, data, size, out, cause);
 		break;
 	default:
-		rc = bank_csv_parse(path, NULL, out, cause);
+		rc = bank_csv_parse(path, map, out, cause);
 		break;
 	}
 	if (rc != DUN_OK) {
@@ -100,7 +101,7 @@ int bank_parse(const char *path, const char *data, size_t size, struct bank_file
 	return DUN_OK;
 }
 
-int bank_parse_file(const char *path, struct bank_file *out, char **cause)
+int bank_parse_file(const char *path, const struct bank_csv_map *map, struct bank_file *out, char **cause)
 {
 	memset(out, 0, sizeof *out);
 	FILE *fp = fopen(path, "rb");
@@ -117,7 +118,7 @@ int bank_parse_file(const char *path, struct bank_file *out, char **cause)
 		buf_free(&b);
 		return dun_fail(cause, DUN_EDATA, "%s: read error", path);
 	}
-	int rc = bank_parse(path, b.data == NULL ? "" : b.data, b.len, out, cause);
+	int rc = bank_parse(path, b.data == NULL ? "" : b.data, b.len, map, out, cause);
 	buf_free(&b);
 	return rc;
 }

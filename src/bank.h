@@ -66,12 +66,14 @@ struct bank_csv_map {
 /* Detects the format from the content (never the file name). Returns
  * false when the content is none of the four. */
 bool bank_detect(const char *data, size_t size, enum bank_format *out);
-/* Parses data (size bytes, read from path, which is only named in
- * messages) in the detected format. On failure *cause says where and why
- * and *out is left empty. The caller frees out with bank_file_free. */
-int bank_parse(const char *path, const char *data, size_t size, struct bank_file *out, char **cause);
+/* Parses data (size bytes, read from path) in the detected format; map
+ * (NULL for the defaults) names a CSV export's columns. On failure *cause
+ * says where and why and *out is left empty. The caller frees out with
+ * bank_file_free. */
+int bank_parse(const char *path, const char *data, size_t size, const struct bank_csv_map *map,
+    struct bank_file *out, char **cause);
 /* Reads and parses a file. */
-int bank_parse_file(const char *path, struct bank_file *out, char **cause);
+int bank_parse_file(const char *path, const struct bank_csv_map *map, struct bank_file *out, char **cause);
 void bank_file_free(struct bank_file *f);
 const char *bank_format_name(enum bank_format f); /* "camt" "mt940" "ofx" "bankcsv" */
 

@@ -88,6 +88,13 @@ static bool inside(const struct parser *p, const char *name)
 	return false;
 }
 
+/* A file may repeat an element: the last one wins. */
+static void replace(char **field, const char *value)
+{
+	free(*field);
+	*field = xstrdup(value);
+}
+
 static void keep(char **field, const struct buf *text)
 {
 	bank_set(field, text->data != NULL ? text->data : "", text->len);
@@ -318,7 +325,7 @@ static void leaf(struct parser *p)
 			if (t->amount == NULL) {
 				keep(&t->amount, b);
 				if (p->attr_ccy != NULL)
-					t->currency = xstrdup(p->attr_ccy);
+					replace(&t->currency, p->attr_ccy);
 			}
 		} else if (at(p, "TxDtls/CdtDbtInd"))
 			keep(&t->cdtdbt, b);
@@ -354,7 +361,7 @@ static void leaf(struct parser *p)
 			keep(&p->amount, b);
 			p->amount_line = (long)XML_GetCurrentLineNumber(p->xml);
 			if (p->attr_ccy != NULL)
-				p->currency = xstrdup(p->attr_ccy);
+				replace(&p->currency, p->attr_ccy);
 		} else if (at(p, "Ntry/CdtDbtInd"))
 			keep(&p->cdtdbt, b);
 		else if (at(p, "Ntry/RvslInd"))
@@ -390,7 +397,7 @@ static void leaf(struct parser *p)
 	else if (at(p, "Bal/Amt")) {
 		keep(&p->bal_amount, b);
 		if (p->attr_ccy != NULL)
-			p->bal_currency = xstrdup(p->attr_ccy);
+			replace(&p->bal_currency, p->attr_ccy);
 	} else if (at(p, "Bal/CdtDbtInd"))
 		keep(&p->bal_cdtdbt, b);
 }

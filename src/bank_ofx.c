@@ -140,6 +140,8 @@ static int leaf(struct parser *p, const char *tag, const char *value, long line)
 
 static int tag_start(struct parser *p, const char *tag, long line)
 {
+	if (p->in_trn && (strcasecmp(tag, "STMTRS") == 0 || strcasecmp(tag, "CCSTMTRS") == 0))
+		return fail(p, p->trn_line, "STMTTRN", "", "not closed before the next statement");
 	if (strcasecmp(tag, "STMTRS") == 0 || strcasecmp(tag, "CCSTMTRS") == 0) {
 		p->st = bank_statement_add(p->out);
 	} else if (strcasecmp(tag, "STMTTRN") == 0) {
@@ -166,8 +168,11 @@ static int tag_end(struct parser *p, const char *tag, long line)
 	}
 	if (strcasecmp(tag, "LEDGERBAL") == 0)
 		p->in_ledger = false;
-	else if (strcasecmp(tag, "STMTRS") == 0 || strcasecmp(tag, "CCSTMTRS") == 0)
+	else if (strcasecmp(tag, "STMTRS") == 0 || strcasecmp(tag, "CCSTMTRS") == 0) {
+		if (p->in_trn)
+			return fail(p, p->trn_line, "STMTTRN", "", "not closed in its statement");
 		p->st = NULL;
+	}
 	return DUN_OK;
 }
 
@@ -230,6 +235,10 @@ int bank_ofx_parse(const char *path, const char *data, size_t size, struct bank_
 				line += *c == '\n';
 			s = close + 3;
 			continue;
+		}
+		if (end - s < 2) {
+			rc = fail(&p, line, "tag", "", "not closed (truncated file?)");
+			break;
 		}
 		const char *stop_text = end - s >= 4 && memcmp(s, "<!--", 4) == 0 ? "-->" : s[1] == '?' ? "?>" : ">";
 		const char *close = memmem(s + 1, (size_t)(end - s - 1), stop_text, strlen(stop_text));

@@ -7,8 +7,10 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include "bank.h"
 #include "cmd.h"
+#include "config.h"
 #include "ledger.h"
 #include "status.h"
 #include "xalloc.h"
@@ -161,27 +163,85 @@ static void check_balance(struct cmd_ctx *ctx, const char *path, const struct ba
 	    path, st->id, money_format(st->opening, e, a), money_format(sum, e, b), money_format(st->closing, e, c));
 }
 
+/* --map FILE for CSV exports: "our column = the file's header" lines. */
+#define MAP_COLUMNS(X) X(date) X(value_date) X(amount) X(credit) X(debit) X(currency) \
+	X(reference) X(remittance) X(payer) X(payer_account)
+
+struct map_reader {
+	struct bank_csv_map map;
+	const char *path;
+	int line;
+	char *cause;
+};
+
+static int map_key(void *user, const char *section, const char *key, const char *value)
+{
+	struct map_reader *r = user;
+	(void)section;
+#define X(name) \
+	if (strcasecmp(key, #name) == 0) { \
+		free((char *)r->map.name); \
+		r->map.name = xstrdup(value); \
+		return 1; \
+	}
+	MAP_COLUMNS(X)
+#undef X
+	dun_fail(&r->cause, DUN_EUSAGE, "%s:%d: column \"%s\": not one of date, value_date, amount, credit, debit,"
+	    " currency, reference, remittance, payer, payer_account", r->path, r->line, key);
+	return 0;
+}
+
+static void map_free(struct bank_csv_map *map)
+{
+#define X(name) free((char *)map->name);
+	MAP_COLUMNS(X)
+#undef X
+}
+
+static int map_read(const char *path, struct map_reader *r)
+{
+	FILE *fp = fopen(path, "r");
+	r->path = path;
+	if (fp == NULL)
+		return dun_fail(&r->cause, DUN_EUSAGE, "--map %s: cannot read it", path);
+	int failed = config_ini_parse(fp, map_key, r, &r->line);
+	fclose(fp);
+	if (failed != 0 && r->cause == NULL)
+		dun_fail(&r->cause, DUN_EUSAGE, "%s:%d: not a \"column = header\" line", path, failed);
+	return r->cause != NULL ? DUN_EUSAGE : DUN_OK;
+}
+
 int cmd_import_bank(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	static const struct option options[] = {
 		{"dry-run", no_argument, NULL, 'n'},
+		{"map", required_argument, NULL, 'm'},
 		{NULL, 0, NULL, 0},
 	};
 	bool dry_run = false;
+	const char *map_path = NULL;
 	int c;
 	cmd_options_reset();
 	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		if (c == 'n')
 			dry_run = true;
+		else if (c == 'm')
+			map_path = optarg;
 		else
 			return cmd_usage(ctx, "import");
 	}
 	if (optind + 1 != argc)
 		return cmd_usage(ctx, "import");
 	const char *path = argv[optind];
+	struct map_reader map = { 0 };
+	if (map_path != NULL && map_read(map_path, &map) != DUN_OK) {
+		map_free(&map.map);
+		return cmd_fail(ctx, DUN_EUSAGE, map.cause);
+	}
 	struct bank_file f;
 	char *cause = NULL;
-	int rc = bank_parse_file(path, &f, &cause);
+	int rc = bank_parse_file(path, map_path != NULL ? &map.map : NULL, &f, &cause);
+	map_free(&map.map);
 	if (rc != DUN_OK)
 		return cmd_fail(ctx, rc, cause);
 	struct store *s;

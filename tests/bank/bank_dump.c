@@ -44,7 +44,7 @@ int main(int argc, char **argv)
 	}
 	struct bank_file f;
 	char *cause = NULL;
-	int rc = bank_parse_file(argv[1], &f, &cause);
+	int rc = bank_parse_file(argv[1], NULL, &f, &cause);
 	if (rc != DUN_OK) {
 		fprintf(stderr, "dun: %s\n", cause);
 		free(cause);

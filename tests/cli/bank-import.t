@@ -4,7 +4,7 @@
 # a bad file (truncated, wrong document, bad amount, junk) is refused naming
 # file and position with nothing imported.
 . "$top_srcdir/tests/lib.sh"
-plan 16
+plan 19
 data="$top_srcdir/tests/cli/data/bank"
 "$DUN" --db "$DB" init >/dev/null
 
@@ -65,3 +65,13 @@ expect "and the lines are imported" 0 "1" sql "SELECT count(*) FROM payment WHER
 expect "--dry-run writes nothing" 0 \
 	"would import 1 bank lines from $data/lines.csv: 1 skipped as debits, 0 skipped as already imported" \
 	sh -c "sqlite3 '$DB' \"DELETE FROM payment WHERE source = 'bankcsv'\" && '$DUN' --db '$DB' import bank --dry-run '$data/lines.csv'"
+
+expect_err "a CSV export with other headers needs a map" 1 \
+	"dun: $data/umsaetze.csv:1: date \"\": no date column in the header" \
+	"$DUN" --db "$DB" import bank "$data/umsaetze.csv"
+expect_err "a map names our columns only" 2 \
+	"dun: $data/bad.map:2: column \"balance\": not one of date, value_date, amount, credit, debit, currency, reference, remittance, payer, payer_account" \
+	"$DUN" --db "$DB" import bank --map "$data/bad.map" "$data/umsaetze.csv"
+expect "--map renames the export's columns" 0 \
+	"imported 1 bank lines from $data/umsaetze.csv: 0 skipped as debits, 0 skipped as already imported" \
+	"$DUN" --db "$DB" import bank --map "$data/umsaetze.map" "$data/umsaetze.csv"
