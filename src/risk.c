@@ -165,11 +165,6 @@ static void *group_rows(struct risk_history *h, void *rows, int n, size_t size,
 	return sorted;
 }
 
-static day_t column_date_or_none(sqlite3_stmt *st, int col)
-{
-	return sqlite3_column_type(st, col) == SQLITE_NULL ? DATE_NONE : store_column_date(st, col);
-}
-
 /* Reads the rows of one statement (all, or for one customer when id != 0). */
 static int load_customers(struct store *s, struct risk_history *h, const int64_t *ids, int n,
     char **cause)
@@ -243,7 +238,7 @@ static void add_invoice(struct risk_history *h, sqlite3_stmt *st, int c, void *a
 	struct rh_invoice v = { .c = c };
 	v.issue = store_column_date(st, 1);
 	v.due = store_column_date(st, 2);
-	v.paid = column_date_or_none(st, 3);
+	v.paid = store_column_date(st, 3);
 	v.amount = sqlite3_column_int64(st, 4);
 	v.open = sqlite3_column_int64(st, 5);
 	v.same_currency = strcmp(store_column_text(st, 6), h->cust[c].currency) == 0;
@@ -275,7 +270,7 @@ static void add_promise(struct risk_history *h, sqlite3_stmt *st, int c, void *a
 static void add_dispute(struct risk_history *h, sqlite3_stmt *st, int c, void *arg)
 {
 	struct growing *g = arg;
-	struct rh_dispute v = { .c = c, .opened = store_column_date(st, 1), .resolved = column_date_or_none(st, 2) };
+	struct rh_dispute v = { .c = c, .opened = store_column_date(st, 1), .resolved = store_column_date(st, 2) };
 	PUSH(h->disp, h->ndisp, g->cap, v);
 }
 
