@@ -83,9 +83,9 @@ void screen_text(int y, int x, int width, const char *s, bool right, enum screen
 		return;
 	struct buf b = {0};
 	text_fit(&b, s, width, right);
-	attr_set(screen_attr(style), 0, NULL);
+	attrset(screen_attr(style));
 	mvaddstr(y, x, b.data);
-	attr_set(A_NORMAL, 0, NULL);
+	attrset(A_NORMAL);
 	buf_free(&b);
 }
 
@@ -144,7 +144,7 @@ void screen_box(int y, int x, int height, int width, const char *title, bool foc
 	int rows = getmaxy(stdscr), cols = getmaxx(stdscr);
 	if (height < 2 || width < 2 || y < 0 || x < 0 || y + height > rows || x + width > cols)
 		return;
-	attr_set(screen_attr(STYLE_BORDER), 0, NULL);
+	attrset(screen_attr(STYLE_BORDER));
 	mvhline(y, x + 1, ACS_HLINE, width - 2);
 	mvhline(y + height - 1, x + 1, ACS_HLINE, width - 2);
 	mvvline(y + 1, x, ACS_VLINE, height - 2);
@@ -153,7 +153,7 @@ void screen_box(int y, int x, int height, int width, const char *title, bool foc
 	mvaddch(y, x + width - 1, ACS_URCORNER);
 	mvaddch(y + height - 1, x, ACS_LLCORNER);
 	mvaddch(y + height - 1, x + width - 1, ACS_LRCORNER);
-	attr_set(A_NORMAL, 0, NULL);
+	attrset(A_NORMAL);
 	if (title != NULL && width > 4) {
 		char *t = xasprintf(focused ? "[%s]" : " %s ", title);
 		int w = screen_clamp(text_width(t), 0, width - 3);

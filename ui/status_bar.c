@@ -10,7 +10,9 @@
 #include "money.h"
 #include "report.h"
 #include "screen.h"
+#include "status.h"
 #include "text.h"
+#include "worker.h"
 #include "xalloc.h"
 
 /* 12.4M, 830.5k, 950: short amounts for the status line. */
@@ -34,31 +36,56 @@ static void short_amount(money_t amount, int exponent, char *buf, size_t size)
 	}
 }
 
+struct kpi_job {
+	struct worker_job job;
+	struct kpi_options options;
+	struct kpi_result result;
+	int status;
+	char *cause;
+};
+
+static void kpi_run(struct worker_job *job, struct store *s)
+{
+	struct kpi_job *k = (struct kpi_job *)job;
+	k->status = s ? kpi_compute(s, &k->options, &k->result, &k->cause) : DUN_EDB;
+}
+
+static void kpi_done(struct worker_job *job, struct ui *ui)
+{
+	struct kpi_job *k = (struct kpi_job *)job;
+	if (ui != NULL) {
+		free(ui->status_kpi);
+		if (k->status != DUN_OK) {
+			ui->status_kpi = xasprintf("KPI: %s", k->cause ? k->cause : "?");
+		} else {
+			const struct kpi_result *r = &k->result;
+			char ar[32], pct[32] = "n/a", dso[48];
+			short_amount(r->value[KPI_AR].amount, r->exponent, ar, sizeof ar);
+			const struct kpi_value *ratio = &r->value[KPI_OVERDUE_RATIO];
+			if (ratio->den != 0) {
+				report_ratio(ratio->num * 100, ratio->den, 0, pct, sizeof pct);
+				strcat(pct, "%");
+			}
+			const char *d = kpi_format(r, KPI_DSO, dso, sizeof dso);
+			ui->status_kpi = xasprintf("AR %s  overdue %s  DSO %s", ar, pct, d ? d : "n/a");
+		}
+		ui->dirty |= UI_REDRAW;
+	}
+	free(k->cause);
+	free(k);
+}
+
 void status_bar_compute(struct ui *ui)
 {
-	struct kpi_options o = {
+	struct kpi_job *k = xcalloc(1, sizeof *k);
+	k->job.run = kpi_run;
+	k->job.done = kpi_done;
+	k->options = (struct kpi_options){
 		.as_of = ui->aging.as_of,
 		.period = 90,
 		.base_currency = ui->aging.base_currency,
 	};
-	struct kpi_result r;
-	char *cause = NULL;
-	free(ui->status_kpi);
-	ui->status_kpi = NULL;
-	if (kpi_compute(ui->store, &o, &r, &cause) != 0) {
-		ui->status_kpi = xasprintf("KPI: %s", cause ? cause : "?");
-		free(cause);
-		return;
-	}
-	char ar[32], pct[32] = "n/a", dso[48];
-	short_amount(r.value[KPI_AR].amount, r.exponent, ar, sizeof ar);
-	const struct kpi_value *ratio = &r.value[KPI_OVERDUE_RATIO];
-	if (ratio->den != 0) {
-		report_ratio(ratio->num * 100, ratio->den, 0, pct, sizeof pct);
-		strcat(pct, "%");
-	}
-	const char *d = kpi_format(&r, KPI_DSO, dso, sizeof dso);
-	ui->status_kpi = xasprintf("AR %s  overdue %s  DSO %s", ar, pct, d ? d : "n/a");
+	ui_job(ui, &k->job);
 }
 
 void status_bar_draw(struct ui *ui, int y, int width)

@@ -21,6 +21,7 @@
 #include "status_bar.h"
 #include "text.h"
 #include "view.h"
+#include "worker.h"
 #include "xalloc.h"
 
 void ui_message(struct ui *ui, bool error, const char *fmt, ...)
@@ -54,6 +55,7 @@ static void view_close_current(struct ui *ui)
 static void view_switch(struct ui *ui, const struct view_ops *view)
 {
 	view_close_current(ui);
+	ui->view_generation++;
 	ui->view = view;
 	ui->view_state = view->open(ui);
 	ui->dirty |= UI_REDRAW;
@@ -109,6 +111,17 @@ void ui_show_customer(struct ui *ui, int64_t customer_id, const char *code)
 	if (ui->view == v && !v->show_customer(ui, ui->view_state, customer_id, copy))
 		ui_message(ui, true, "no customer %s", copy);
 	free(copy);
+}
+
+void ui_job(struct ui *ui, struct worker_job *job)
+{
+	job->generation = ui->view_generation;
+	if (ui->worker != NULL) {
+		worker_submit(ui->worker, job);
+		return;
+	}
+	job->run(job, ui->store);
+	job->done(job, ui);
 }
 
 void ui_rescore(struct ui *ui, int64_t customer_id)
@@ -182,8 +195,15 @@ static bool open_store(struct ui *ui)
 		return false;
 	}
 	free(text);
+	/* the TUI reads a screenful at a time: a small cache bounds its memory */
+	sqlite3_exec(store_db(ui->store), "PRAGMA cache_size = -4096", NULL, NULL, NULL);
 	ui->data_version = store_data_version(ui->store);
 	ui->status_pending = 1;
+	char *cause = NULL;
+	if (worker_start(store_path(ui->store), &ui->worker, &cause) != DUN_OK) {
+		ui->worker = NULL; /* jobs then run on this thread */
+		free(cause);
+	}
 	start_background(ui);
 	return true;
 }
@@ -353,9 +373,14 @@ int ui_run(struct cmd_ctx *ctx)
 			ui.dirty |= UI_REDRAW;
 			continue;
 		}
-		struct pollfd fds[2] = {{.fd = STDIN_FILENO, .events = POLLIN}};
-		int nfds = 1;
-		nfds += status_bar_poll_fd(&ui, &fds[1]);
+		struct pollfd fds[3] = {{.fd = STDIN_FILENO, .events = POLLIN}};
+		int nfds = 1, worker_at = 0, background_at = 0;
+		if (ui.worker != NULL) {
+			worker_at = nfds;
+			fds[nfds++] = (struct pollfd){.fd = worker_fd(ui.worker), .events = POLLIN};
+		}
+		if (status_bar_poll_fd(&ui, &fds[nfds]))
+			background_at = nfds++;
 		double wait = next_tick - now_seconds();
 		int timeout = wait <= 0 ? 0 : (int)(wait * 1000) + 1;
 		/* A search in progress works in slices between keys. */
@@ -364,7 +389,9 @@ int ui_run(struct cmd_ctx *ctx)
 		int n = poll(fds, (nfds_t)nfds, timeout);
 		if (n < 0 && errno != EINTR)
 			break;
-		if (nfds > 1 && n > 0 && (fds[1].revents & POLLIN))
+		if (n > 0 && worker_at && (fds[worker_at].revents & POLLIN))
+			worker_collect(ui.worker, &ui);
+		if (n > 0 && background_at && (fds[background_at].revents & POLLIN))
 			status_bar_wakeup(&ui);
 		int key;
 		while ((key = getch()) != ERR && !ui.quit)
@@ -376,9 +403,11 @@ int ui_run(struct cmd_ctx *ctx)
 	}
 	if (ui.background != NULL)
 		background_stop(ui.background);
+	view_close_current(&ui);
+	if (ui.worker != NULL)
+		worker_stop(ui.worker);
 	modal_close(&ui);
 	modal_reap(&ui);
-	view_close_current(&ui);
 	screen_stop();
 	command_history_free(&ui);
 	free(ui.store_problem);

@@ -6,7 +6,7 @@
 #include "screen.h"
 #include "xalloc.h"
 
-extern const struct view_ops view_calllist, view_customers, view_aging, view_disputes;
+extern const struct view_ops view_calllist, view_customers, view_aging, view_disputes, view_matching;
 
 /* One line per view; the first is the one dun opens on. */
 const struct view_ops *const view_table[] = {
@@ -14,6 +14,7 @@ const struct view_ops *const view_table[] = {
 	&view_customers,
 	&view_aging,
 	&view_disputes,
+	&view_matching,
 	NULL,
 };
 

@@ -23,6 +23,7 @@ struct ui;
 struct modal_ops;
 struct search;
 struct background;
+struct worker_job;
 
 struct view_ops {
 	int number;              /* key '1'..'9' */
@@ -82,6 +83,8 @@ struct ui {
 	bool search_active;      /* n/N step through matches until Esc */
 	struct search *search;   /* search.h */
 	struct background *background; /* the scoring thread, or NULL */
+	struct worker *worker;   /* whole-ledger computations (worker.h), or NULL */
+	unsigned view_generation; /* bumped when a view opens: older jobs are stale */
 };
 
 /* Shows a message on the bottom line until the next key. */
@@ -102,6 +105,9 @@ void ui_command(struct ui *ui, const char *line);
 int ui_dispatch(struct ui *ui, int argc, char **argv, char **output);
 /* Shows text in a full-screen pager until q. */
 void ui_pager(struct ui *ui, const char *title, const char *text);
+/* Runs a whole-ledger job on the worker (or here when there is none);
+ * its done function applies the result on this thread. */
+void ui_job(struct ui *ui, struct worker_job *job);
 /* Asks the background module to rescore a customer after an edit. */
 void ui_rescore(struct ui *ui, int64_t customer_id);
 /* Marks the ledger changed by us: views re-read, scores recompute. */

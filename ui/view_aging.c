@@ -4,13 +4,16 @@
  * once per change, go into a temporary table, and the list pages through
  * a rank table built in the chosen order. */
 #include <curses.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include "aging.h"
 #include "list.h"
 #include "money.h"
 #include "screen.h"
+#include "status.h"
 #include "view.h"
+#include "worker.h"
 #include "xalloc.h"
 
 /* code, name, total, the buckets, unapplied, disputed */
@@ -33,6 +36,7 @@ struct grid {
 	bool descending;
 	char *totals[GRID_MAX_COLUMNS];
 	char *error;
+	bool computing;          /* the worker is computing the grid */
 };
 
 /* The bucket columns after the fixed ones: nedges + 2 of them. */
@@ -154,31 +158,33 @@ static void totals_free(struct grid *g)
 	}
 }
 
-/* Computes the portfolio's aging into temp.ui_aging. */
-static void grid_compute(struct grid *g)
+/* The portfolio's aging is computed on the worker (it reads every open
+ * item); the rows come back here into temp.ui_aging. */
+struct aging_job {
+	struct worker_job job;
+	struct grid *grid;
+	struct aging_options options;
+	struct aging_row *rows;
+	int nrows;
+	int status;
+	char *cause;
+};
+
+static void aging_run(struct worker_job *job, struct store *s)
+{
+	struct aging_job *a = (struct aging_job *)job;
+	a->status = s ? aging_compute(s, &a->options, &a->rows, &a->nrows, &a->cause) : DUN_EDB;
+}
+
+static void grid_store(struct grid *g, const struct aging_options *o, const struct aging_row *rows, int n)
 {
 	static const char *const sql_insert =
 	    "INSERT INTO temp.ui_aging(customer_id, code, name, currency, total, b0, b1, b2, b3, b4, b5, b6, b7, b8, b9, "
 	    "unapplied, disputed) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)";
-	struct ui *ui = g->ui;
-	struct store *s = ui->store;
-	free(g->error);
-	g->error = NULL;
-	totals_free(g);
-	sqlite3_exec(store_db(s), "DELETE FROM temp.ui_aging", NULL, NULL, NULL);
-	struct aging_options o = ui->aging;
-	o.by = AGING_BY_CUSTOMER;
-	o.customer_id = 0;
-	o.currency = NULL;
-	struct aging_row *rows = NULL;
-	int n = 0;
-	if (aging_compute(s, &o, &rows, &n, &g->error) != 0) {
-		grid_sort(g);
-		return;
-	}
-	int nb = o.nedges + 2;
+	struct store *s = g->ui->store;
+	int nb = o->nedges + 2;
 	money_t sum[AGING_MAX_BUCKETS + 3] = {0};
-	sqlite3_exec(store_db(s), "SAVEPOINT ui_aging", NULL, NULL, NULL);
+	sqlite3_exec(store_db(s), "SAVEPOINT ui_aging; DELETE FROM temp.ui_aging", NULL, NULL, NULL);
 	for (int i = 0; i < n; i++) {
 		const struct aging_row *r = &rows[i];
 		sqlite3_stmt *st = store_stmt(s, sql_insert);
@@ -200,13 +206,50 @@ static void grid_compute(struct grid *g)
 		sum[2 + nb] += r->disputed;
 	}
 	sqlite3_exec(store_db(s), "RELEASE ui_aging", NULL, NULL, NULL);
-	const char *base = o.base_currency ? o.base_currency : "EUR";
+	const char *base = o->base_currency ? o->base_currency : "EUR";
+	totals_free(g);
 	g->totals[0] = xstrdup("total");
 	g->totals[1] = xasprintf("%d customers", n);
 	for (int c = 0; c < nb + 3; c++)
 		g->totals[2 + c] = grid_amount(sum[c], base);
-	aging_free(rows, n);
-	grid_sort(g);
+}
+
+static void aging_done(struct worker_job *job, struct ui *ui)
+{
+	struct aging_job *a = (struct aging_job *)job;
+	if (ui != NULL && job->generation == ui->view_generation) {
+		struct grid *g = a->grid;
+		g->computing = false;
+		free(g->error);
+		g->error = NULL;
+		if (a->status != DUN_OK) {
+			g->error = a->cause;
+			a->cause = NULL;
+		} else {
+			grid_store(g, &a->options, a->rows, a->nrows);
+		}
+		grid_columns(g);
+		grid_sort(g);
+		list_refresh(&g->list);
+		ui->dirty |= UI_REDRAW;
+	}
+	aging_free(a->rows, a->nrows);
+	free(a->cause);
+	free(a);
+}
+
+static void grid_compute(struct grid *g)
+{
+	struct aging_job *a = xcalloc(1, sizeof *a);
+	a->job.run = aging_run;
+	a->job.done = aging_done;
+	a->grid = g;
+	a->options = g->ui->aging;
+	a->options.by = AGING_BY_CUSTOMER;
+	a->options.customer_id = 0;
+	a->options.currency = NULL;
+	g->computing = true;
+	ui_job(g->ui, &a->job);
 }
 
 static void *grid_open(struct ui *ui)
@@ -223,8 +266,9 @@ static void *grid_open(struct ui *ui)
 	    NULL, NULL, NULL);
 	grid_columns(g);
 	list_init(&g->list, &g->source, ui->store, g);
-	grid_compute(g);
+	sqlite3_exec(store_db(ui->store), "DELETE FROM temp.ui_aging; DELETE FROM temp.ui_aging_order", NULL, NULL, NULL);
 	list_reload(&g->list);
+	grid_compute(g);
 	return g;
 }
 
@@ -242,7 +286,7 @@ static void grid_draw(struct ui *ui, void *state, int y, int height, int width)
 {
 	struct grid *g = state;
 	const char *basis = ui->aging.basis_invoice ? "days since issue" : "days past due";
-	char *title = xasprintf("Aging by customer, %s, as of %s", basis, ui_as_of_text(ui));
+	char *title = xasprintf("Aging by customer, %s, as of %s%s", basis, ui_as_of_text(ui), g->computing ? " (computing…)" : "");
 	if (height < 4 || width < 4) {
 		free(title);
 		return;
@@ -300,10 +344,7 @@ static int grid_key(struct ui *ui, void *state, int key)
 static void grid_changed(struct ui *ui, void *state)
 {
 	(void)ui;
-	struct grid *g = state;
-	grid_columns(g);
-	grid_compute(g);
-	list_refresh(&g->list);
+	grid_compute((struct grid *)state);
 }
 
 static int grid_click(struct ui *ui, void *state, int y, int x)

@@ -3,18 +3,22 @@
  * built once per change into a temporary table keyed by rank, which the
  * list then pages by key: the pane holds only the rows on screen. */
 #include <curses.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include "calllist.h"
 #include "list.h"
 #include "money.h"
 #include "screen.h"
+#include "status.h"
 #include "view.h"
+#include "worker.h"
 #include "xalloc.h"
 
 struct calllist {
 	struct list list;
 	struct ui *ui;
+	bool ranking;            /* the worker is building the list */
 };
 
 static const struct list_column columns[] = {
@@ -65,25 +69,34 @@ static const struct list_source source = {
 	.read = read_row,
 };
 
-/* Builds the call list into temp.ui_calllist, in rank order. */
-static void rank(struct calllist *cl)
+/* The ranking runs on the worker (calllist_build reads the whole ledger);
+ * its rows come back here and go into temp.ui_calllist in rank order. */
+struct rank_job {
+	struct worker_job job;
+	struct calllist *cl;
+	const struct config *config;
+	struct calllist_options options;
+	struct calllist_row *rows;
+	int nrows;
+	int status;
+	char *cause;
+};
+
+static void rank_run(struct worker_job *job, struct store *s)
+{
+	struct rank_job *r = (struct rank_job *)job;
+	r->status = s ? calllist_build(s, r->config, &r->options, &r->rows, &r->nrows, &r->cause) : DUN_EDB;
+}
+
+static void rank_store(struct calllist *cl, const struct calllist_row *rows, int n)
 {
 	static const char *const sql_clear = "DELETE FROM temp.ui_calllist";
 	static const char *const sql_insert =
 	    "INSERT INTO temp.ui_calllist(rank, customer_id, code, name, risk_class, overdue, exponent, reasons, phone, "
 	    "called_today) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
-	struct ui *ui = cl->ui;
-	struct store *s = ui->store;
-	const char *who = ui->ctx->config.ui_collector;
-	struct calllist_options o = {.today = ui->aging.as_of, .collector = who && *who ? who : NULL};
-	struct calllist_row *rows = NULL;
-	int n = 0;
-	free(cl->list.error);
-	cl->list.error = NULL;
-	store_step_done(store_stmt(s, sql_clear));
-	if (calllist_build(s, &ui->ctx->config, &o, &rows, &n, &cl->list.error) != 0)
-		return;
+	struct store *s = cl->ui->store;
 	sqlite3_exec(store_db(s), "SAVEPOINT ui_calllist", NULL, NULL, NULL);
+	store_step_done(store_stmt(s, sql_clear));
 	for (int i = 0; i < n; i++) {
 		const struct calllist_row *r = &rows[i];
 		sqlite3_stmt *st = store_stmt(s, sql_insert);
@@ -101,7 +114,42 @@ static void rank(struct calllist *cl)
 		sqlite3_reset(st);
 	}
 	sqlite3_exec(store_db(s), "RELEASE ui_calllist", NULL, NULL, NULL);
-	calllist_free(rows, n);
+}
+
+static void rank_done(struct worker_job *job, struct ui *ui)
+{
+	struct rank_job *r = (struct rank_job *)job;
+	if (ui != NULL && job->generation == ui->view_generation) {
+		struct calllist *cl = r->cl;
+		cl->ranking = false;
+		free(cl->list.error);
+		cl->list.error = NULL;
+		if (r->status != DUN_OK) {
+			cl->list.error = r->cause;
+			r->cause = NULL;
+		} else {
+			rank_store(cl, r->rows, r->nrows);
+		}
+		list_refresh(&cl->list);
+		ui->dirty |= UI_REDRAW;
+	}
+	calllist_free(r->rows, r->nrows);
+	free(r->cause);
+	free(r);
+}
+
+static void rank(struct calllist *cl)
+{
+	struct ui *ui = cl->ui;
+	const char *who = ui->ctx->config.ui_collector;
+	struct rank_job *r = xcalloc(1, sizeof *r);
+	r->job.run = rank_run;
+	r->job.done = rank_done;
+	r->cl = cl;
+	r->config = &ui->ctx->config;
+	r->options = (struct calllist_options){.today = ui->aging.as_of, .collector = who && *who ? who : NULL};
+	cl->ranking = true;
+	ui_job(ui, &r->job);
 }
 
 static void *calllist_open(struct ui *ui)
@@ -113,8 +161,9 @@ static void *calllist_open(struct ui *ui)
 	    "code TEXT, name TEXT, risk_class TEXT, overdue INTEGER, exponent INTEGER, reasons TEXT, phone TEXT, "
 	    "called_today INTEGER)", NULL, NULL, NULL);
 	list_init(&cl->list, &source, ui->store, cl);
-	rank(cl);
+	sqlite3_exec(store_db(ui->store), "DELETE FROM temp.ui_calllist", NULL, NULL, NULL);
 	list_reload(&cl->list);
+	rank(cl);
 	return cl;
 }
 
@@ -130,7 +179,7 @@ static void calllist_draw(struct ui *ui, void *state, int y, int height, int wid
 {
 	struct calllist *cl = state;
 	const char *who = ui->ctx->config.ui_collector;
-	char *title = xasprintf("Call list — %s", who && *who ? who : "everyone");
+	char *title = xasprintf("Call list — %s%s", who && *who ? who : "everyone", cl->ranking ? " (ranking…)" : "");
 	view_draw_list(ui, &cl->list, title, y, 0, height, width, true);
 	free(title);
 }
@@ -150,9 +199,7 @@ static int calllist_key(struct ui *ui, void *state, int key)
 static void calllist_refresh(struct ui *ui, void *state)
 {
 	(void)ui;
-	struct calllist *cl = state;
-	rank(cl);
-	list_refresh(&cl->list);
+	rank((struct calllist *)state);
 }
 
 static int calllist_click(struct ui *ui, void *state, int y, int x)
