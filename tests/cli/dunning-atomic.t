@@ -5,7 +5,7 @@
 # before it keep theirs, and the next run the same day completes the rest
 # without repeating anything.
 . "$top_srcdir/tests/lib.sh"
-plan 7
+plan 9
 data="$top_srcdir/tests/cli/data/dunning"
 "$DUN" --db "$DB" init >/dev/null
 "$DUN" --db "$DB" scenarios load "$data/scenarios.ini" >/dev/null
@@ -39,3 +39,20 @@ expect "the next run completes the rest, once" 0 "$H
 C003,C-1,std,2,email,reminder-1,10,80.00
 D004,D-1,std,2,email,reminder-1,2,300.00" "$DUN" --db "$DB" dunning run
 expect "and then there is nothing left for the day" 0 "$H" "$DUN" --db "$DB" dunning run
+
+# Two runs at once on another ledger: each step is taken once, by one of
+# them (a step taken meanwhile by the other run wins).
+DB2="$TEST_DIR/two.db"
+"$DUN" --db "$DB2" init >/dev/null
+"$DUN" --db "$DB2" scenarios load "$data/scenarios.ini" >/dev/null
+"$DUN" --db "$DB2" import customers "$data/customers.csv" >/dev/null
+"$DUN" --db "$DB2" import invoices "$data/invoices.csv" >/dev/null
+export DUN_TODAY=2026-03-10
+"$DUN" --db "$DB2" dunning run --dry-run | tail -n +2 | sort >"$TEST_DIR/plan"
+"$DUN" --db "$DB2" dunning run >"$TEST_DIR/one" &
+"$DUN" --db "$DB2" dunning run >"$TEST_DIR/two" &
+wait
+expect "two runs at once print the plan's rows once between them" 0 "" \
+	sh -c "tail -q -n +2 '$TEST_DIR/one' '$TEST_DIR/two' | sort | diff - '$TEST_DIR/plan'"
+expect "and log each step once" 0 "$(wc -l <"$TEST_DIR/plan")|$(cut -d, -f1 "$TEST_DIR/plan" | sort -u | wc -l)" \
+	sqlite3 "$DB2" "SELECT count(*), count(DISTINCT activity_id) FROM dunning_log"
