@@ -265,7 +265,10 @@ static int send_command(const char *command, const char *to_address, const char 
 		goto done;
 	}
 	if (pid == 0) {
+		/* The message on stdin; what the program says goes to our
+		 * stderr, never into dun's own output. */
 		dup2(fds[0], 0);
+		dup2(2, 1);
 		close(fds[0]);
 		close(fds[1]);
 		execvp(argv[0], argv);
