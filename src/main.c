@@ -70,7 +70,11 @@ int main(int argc, char **argv)
 	if (config_load(ctx.config_option, &ctx.config, &cause) != DUN_OK) {
 		status = cmd_fail(&ctx, DUN_EDATA, cause);
 	} else if (argc < 2) {
-		status = cmd_help(&ctx, 1, argv);
+		/* `dun` alone opens the workstation; without a terminal, the help */
+		if (ctx.workstation != NULL && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+			status = ctx.workstation(&ctx);
+		else
+			status = cmd_help(&ctx, 1, argv);
 	} else {
 		status = cmd_dispatch(&ctx, argc - 1, argv + 1);
 	}
