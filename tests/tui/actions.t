@@ -4,7 +4,7 @@
 # is typed, a dispute opened then resolved, a note, an edit refused when
 # another process changed the customer first, and a resize in mid-form.
 . "$top_srcdir/tests/tui/lib.sh"
-plan 21
+plan 22
 fixture_ledger
 show() { "$DUN" --db "$DB" show "$1"; }
 tui_start 100 30 --db "$DB"
