@@ -4,7 +4,7 @@
 # is typed, a dispute opened then resolved, a note, an edit refused when
 # another process changed the customer first, and a resize in mid-form.
 . "$top_srcdir/tests/tui/lib.sh"
-plan 22
+plan 29
 fixture_ledger
 show() { "$DUN" --db "$DB" show "$1"; }
 tui_start 100 30 --db "$DB"
@@ -55,3 +55,17 @@ printf 'code,name,phone\nACME,Acme Industries,+33 9 99 99 99 99\n' >"$TEST_DIR/a
 "$DUN" --db "$DB" import customers "$TEST_DIR/acme.csv" >/dev/null
 tui_keys Down && tui_keys C-u && tui_type "+33 1 00 00 00 00" && tui_keys C-s
 tui_wait "an edit on a stale version is refused" "changed by someone else"
+tui_keys Escape : && tui_type "goto MOREL" && tui_keys Enter
+tui_wait "back to the list" "Aging MOREL"
+tui_keys a
+tui_wait "a proposes the customer's unapplied payment for the selected invoice" "PAY-4"
+tui_keys Enter Enter Enter
+tui_wait "the allocation is written" "payment allocated"
+show MOREL | grep -q "INV-6001.* 880.00   280.00"
+check "dun show has INV-6001 down to 280.00" test $? -eq 0
+tui_keys u
+tui_wait "u undoes the allocation" "allocation undone"
+show MOREL | grep -q "INV-6001.* 880.00   880.00"
+check "dun show has INV-6001 open in full again" test $? -eq 0
+tui_keys x
+tui_wait "x writes the customer's statement" "MOREL.xlsx"

@@ -3,11 +3,16 @@
 # back, with NO_COLOR; its empty state without a ledger; and a change made
 # by another process showing within a second.
 . "$top_srcdir/tests/tui/lib.sh"
-plan 10
+plan 12
 tui_start 80 24 --db ledger.db
 tui_expect "without a ledger, it says how to import or build the demo" sizes-empty.txt
 tui_keys q
 tui_wait "q quits from the empty state" "[exit 0]"
+printf 'not a database, just bytes\n%.0s' $(seq 200) >"$TEST_DIR/corrupt.db"
+tui_start 80 24 --db corrupt.db
+tui_wait "a corrupt ledger gets a message, not a crash" "cannot be opened"
+tui_keys q
+tui_wait "and q still quits" "[exit 0]"
 fixture_ledger
 tui_start 80 24 --db "$DB"
 tui_expect "the call list at 80x24" sizes-calllist-80.txt
