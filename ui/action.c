@@ -555,13 +555,7 @@ int action_statement(struct ui *ui, int argc, char **argv)
 	if (t == NULL)
 		return DUN_EUSAGE;
 	char *words[] = {"statement", t->code, NULL};
-	char *output = NULL;
-	int rc = ui_dispatch(ui, 2, words, &output);
-	char *nl = strchr(output, '\n');
-	if (nl != NULL)
-		*nl = '\0';
-	ui_message(ui, rc != DUN_OK, "%s", *output ? output : rc == DUN_OK ? "statement written" : "statement failed");
-	free(output);
+	ui_run_cli(ui, "statement", 2, words);
 	free(t);
-	return rc;
+	return DUN_OK;
 }

@@ -224,6 +224,24 @@ static const struct ui_command *ui_command_find(const char *name)
 	return NULL;
 }
 
+void ui_run_cli(struct ui *ui, const char *title, int argc, char **argv)
+{
+	char *output = NULL;
+	int rc = ui_dispatch(ui, argc, argv, &output);
+	size_t len = strlen(output);
+	while (len > 0 && output[len - 1] == '\n')
+		output[--len] = '\0';
+	if (strchr(output, '\n') != NULL)
+		ui_pager(ui, title, output);
+	else if (len > 0)
+		ui_message(ui, rc != DUN_OK, "%s", output);
+	else
+		ui_message(ui, rc != DUN_OK, "%s: %s", argv[0], rc == DUN_OK ? "done" : "failed");
+	free(output);
+	/* the command may have written to the ledger */
+	ui_changed(ui);
+}
+
 void ui_command(struct ui *ui, const char *line)
 {
 	int argc;
@@ -242,19 +260,7 @@ void ui_command(struct ui *ui, const char *line)
 		if (ui->store != NULL || uc->run == run_quit || uc->run == run_help || uc->run == run_prompt)
 			uc->run(ui, argc, argv);
 	} else if (cmd_find(argv[0]) != NULL) {
-		char *output = NULL;
-		int rc = ui_dispatch(ui, argc, argv, &output);
-		size_t len = strlen(output);
-		while (len > 0 && output[len - 1] == '\n')
-			output[--len] = '\0';
-		if (strchr(output, '\n') != NULL)
-			ui_pager(ui, line, output);
-		else if (len > 0)
-			ui_message(ui, rc != DUN_OK, "%s", output);
-		else
-			ui_message(ui, rc != DUN_OK, "%s: %s", argv[0], rc == DUN_OK ? "done" : "failed");
-		free(output);
-		ui_changed(ui);
+		ui_run_cli(ui, line, argc, argv);
 	} else {
 		ui_message(ui, true, "unknown command: %s (press ? for help)", argv[0]);
 	}

@@ -100,6 +100,9 @@ int64_t ui_customer(struct ui *ui);
 int64_t ui_invoice(struct ui *ui);
 /* Runs one ':' line (UI command or CLI command with captured output). */
 void ui_command(struct ui *ui, const char *line);
+/* Runs a CLI command given as words and shows its output: a pager for
+ * several lines (titled title), else the message line. */
+void ui_run_cli(struct ui *ui, const char *title, int argc, char **argv);
 /* Runs a CLI command given as words, capturing its output and errors into
  * *output (caller frees). Returns the command's exit status. */
 int ui_dispatch(struct ui *ui, int argc, char **argv, char **output);

@@ -373,9 +373,10 @@ static int customers_key(struct ui *ui, void *state, int key)
 		if (cv->focus == PANE_CUSTOMERS) {
 			const struct list_row *row = list_selected(&cv->customers);
 			if (row != NULL) {
-				char *line = xasprintf("show '%s'", row->cell[0]);
-				ui_command(ui, line);
-				free(line);
+				char *words[] = {"show", row->cell[0], NULL};
+				char *title = xasprintf("show %s", row->cell[0]);
+				ui_run_cli(ui, title, 2, words);
+				free(title);
 			}
 			return UI_REDRAW;
 		}

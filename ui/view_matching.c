@@ -25,11 +25,11 @@ static const struct list_column columns[] = {
 	{"date", 10, 0, false},
 	{"payment", 14, 0, false},
 	{"unapplied", 11, 0, true},
-	{"payer", 12, 1, false},
+	{"payer", 10, 1, false},
 	{"conf", 4, 0, true},
 	{"customer", 8, 0, false},
-	{"proposal", 16, 2, false},
-	{"remittance", 12, 2, false},
+	{"proposal", 27, 1, false},
+	{"remittance", 12, 1, false},
 	{"reason", 10, 1, false},
 };
 

@@ -4,7 +4,7 @@
 # through them, the aging grid sorted and drilled into, the disputes, the
 # help generated from the command tables, and q backing out to the end.
 . "$top_srcdir/tests/tui/lib.sh"
-plan 14
+plan 15
 fixture_ledger
 "$DUN" --db "$DB" log BRUN --dispute INV-2002 pricing --owner carol >/dev/null
 tui_start 100 30 --db "$DB"
@@ -23,6 +23,9 @@ tui_keys l l l
 tui_wait "l scrolls the bucket columns, code and name stay" "│code      name                             31-60"
 tui_keys Enter
 tui_wait "Enter drills into the selected customer" "[Customers 6/8]"
+tui_keys Enter
+tui_wait "Enter on a customer shows its whole story (dun show) in the pager" "[show KYOTO"
+tui_keys q
 tui_keys 4
 tui_expect "4 shows the open disputes, oldest first" views-disputes.txt
 tui_keys '?'
