@@ -16,6 +16,7 @@ struct entry {
 	money_t limit;
 	int score;               /* -1: not scored */
 	money_t open, stake_overdue, soon, promise_due;
+	money_t credit;          /* unapplied cash and open credit notes, >= 0 */
 	int oldest, soon_days, promise_days;
 	bool promise_broken, call_due, over_limit;
 	day_t last_call, broken_on;
@@ -128,6 +129,28 @@ static int load_invoices(struct store *s, day_t today, struct entry *e, int n, c
 	return DUN_OK;
 }
 
+/* Cash received but not yet matched, and open credit notes: an overdue
+ * amount they cover is not worth a call (it is the matching view's job). */
+static int load_credits(struct store *s, day_t today, struct entry *e, int n, char **cause)
+{
+	static const char sql[] = "SELECT customer_id, currency, unapplied FROM payment"
+	    " WHERE unapplied <> 0 AND customer_id IS NOT NULL AND date <= ?1 AND unapplied > 0"
+	    " UNION ALL SELECT customer_id, currency, -open_amount FROM invoice"
+	    " WHERE open_amount <> 0 AND kind = 'credit_note' AND issue_date <= ?1";
+	sqlite3_stmt *st = store_stmt(s, sql);
+	store_bind_date(st, 1, today);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct entry *c = entry_find(e, n, sqlite3_column_int64(st, 0));
+		if (c != NULL && strcmp(store_column_text(st, 1), c->row.currency) == 0)
+			c->credit += sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return store_error(s, "read unapplied cash", cause);
+	return DUN_OK;
+}
+
 static int load_promises(struct store *s, const struct config *cfg, day_t today,
     struct entry *e, int n, char **cause)
 {
@@ -225,6 +248,7 @@ static bool entry_assess(struct entry *c, struct fx *fx)
 	char amount[MONEY_TEXT_MAX], when[32];
 	bool risky = c->row.risk_class[0] == 'D' || c->row.risk_class[0] == 'E';
 	double weight = c->score < 0 ? 0.5 : 0.2 + 0.8 * c->score / 100.0;
+	c->stake_overdue = c->stake_overdue > c->credit ? c->stake_overdue - c->credit : 0;
 	double stake = weigh(fx, c->row.currency, c->stake_overdue) * weight;
 	double urgency = 1;
 	c->promise_broken = c->broken_on != DATE_NONE && (c->last_call == DATE_NONE || c->last_call < c->broken_on);
@@ -301,6 +325,8 @@ int calllist_build(struct store *s, const struct config *cfg, const struct calll
 	int rc = load_customers(s, o, &e, &n, cause);
 	if (rc == DUN_OK)
 		rc = load_invoices(s, o->today, e, n, cause);
+	if (rc == DUN_OK)
+		rc = load_credits(s, o->today, e, n, cause);
 	if (rc == DUN_OK)
 		rc = load_promises(s, cfg, o->today, e, n, cause);
 	if (rc == DUN_OK)

@@ -1,7 +1,8 @@
 /* Today's call list (SPEC §8): the customers with something to do, ordered
  * by priority = expected value at stake x urgency, each with its reasons.
  *
- * At stake: the undisputed overdue amount times a risk weight (0.2 + 0.8 x
+ * At stake: the undisputed overdue amount, less unapplied cash and open
+ * credit notes (money the customer already sent), times a risk weight (0.2 + 0.8 x
  * score / 100, 0.5 when not scored yet), plus half the weighted amount of
  * invoices falling due within a week at a risky (class D or E) customer,
  * plus an open promise falling due, plus the excess over the credit limit

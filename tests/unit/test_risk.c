@@ -179,6 +179,11 @@ static void test_calllist_order_and_reasons(void **state)
 	int64_t quiet = fixture_customer(&f, "QUIET", "", "bob");
 	fixture_invoice(&f, quiet, "Q1", iso(today - 5), iso(today + 25), "EUR", 100000);
 	set_risk(&f, quiet, 5);
+	/* overdue, but the money came in and waits to be matched: no call */
+	int64_t sent = fixture_customer(&f, "SENT", "", "bob");
+	fixture_invoice(&f, sent, "S1", iso(today - 60), iso(today - 30), "EUR", 300000);
+	fixture_payment(&f, sent, "WIRE-S1", iso(today - 2), "EUR", 300000);
+	set_risk(&f, sent, 50);
 
 	struct config cfg;
 	config_defaults(&cfg);
