@@ -123,7 +123,7 @@ int forecast_compute(struct store *s, day_t today, day_t from, int weeks, bool b
 	out->backtest = backtest;
 	snprintf(out->currency, sizeof out->currency, "%s", base_currency);
 	struct risk_history *h;
-	int rc = risk_history_load(s, today, NULL, 0, &h, cause);
+	int rc = risk_history_load(s, today, NULL, 0, NULL, NULL, &h, cause);
 	if (rc != DUN_OK)
 		return rc;
 	struct id_set disputed = { 0 }, escalated = { 0 }, promised = { 0 };

@@ -94,6 +94,10 @@ struct risk_history {
 	day_t t0;          /* start of period 0 */
 	int nperiod;
 	struct seg_figures *seg; /* [segment][nperiod + 1], cumulative */
+	/* while loading: progress over the rows of the two big tables */
+	risk_progress_fn progress;
+	void *progress_arg;
+	int rows_read, rows_total;
 };
 
 struct risk_model {
@@ -222,6 +226,11 @@ static int load_table(struct store *s, struct risk_history *h, const int64_t *id
 			int c = risk_history_find(h, sqlite3_column_int64(st, 0));
 			if (c >= 0)
 				add(h, st, c, arg);
+			if (h->progress && ++h->rows_read % 65536 == 0
+			    && !h->progress(h->progress_arg, "reading", h->rows_read, h->rows_total)) {
+				sqlite3_reset(st);
+				return dun_fail(cause, DUN_EDB, "cancelled");
+			}
 		}
 		sqlite3_reset(st);
 		if (rc != SQLITE_DONE)
@@ -323,8 +332,11 @@ static void build_segments(struct risk_history *h)
 }
 
 int risk_history_load(struct store *s, day_t today, const int64_t *ids, int n,
-    struct risk_history **out, char **cause)
+    risk_progress_fn progress, void *arg, struct risk_history **out, char **cause)
 {
+	/* the largest rowids: a table read in rowid order is that far along */
+	static const char sql_size[] = "SELECT coalesce((SELECT max(rowid) FROM invoice), 0)"
+	    " + coalesce((SELECT max(rowid) FROM payment), 0)";
 	static const char inv_all[] = "SELECT customer_id, issue_date, due_date, paid_date, amount, open_amount, currency FROM invoice WHERE kind = 'invoice'";
 	static const char inv_one[] = "SELECT customer_id, issue_date, due_date, paid_date, amount, open_amount, currency FROM invoice WHERE customer_id = ? AND kind = 'invoice'";
 	static const char pay_all[] = "SELECT customer_id, date FROM payment WHERE customer_id IS NOT NULL AND amount > 0";
@@ -343,6 +355,16 @@ int risk_history_load(struct store *s, day_t today, const int64_t *ids, int n,
 	if (own_txn && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
 		risk_history_free(h);
 		return store_error(s, "read the ledger", cause);
+	}
+	if (progress && ids == NULL) {
+		sqlite3_stmt *st = store_stmt(s, sql_size);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			int64_t rows = sqlite3_column_int64(st, 0);
+			h->rows_total = rows > INT32_MAX ? INT32_MAX : (int)rows;
+			h->progress = progress;
+			h->progress_arg = arg;
+		}
+		sqlite3_reset(st);
 	}
 	struct growing gi = { 0 }, gp = { 0 }, gr = { 0 }, gd = { 0 };
 	int rc = load_customers(s, h, ids, n, cause);
@@ -369,6 +391,7 @@ int risk_history_load(struct store *s, day_t today, const int64_t *ids, int n,
 	h->disp = group_rows(h, h->disp, h->ndisp, sizeof *h->disp,
 	    offsetof(struct rh_customer, disp), offsetof(struct rh_customer, ndisp));
 	build_segments(h);
+	h->progress = NULL;
 	*out = h;
 	return DUN_OK;
 }
@@ -891,7 +914,7 @@ int risk_score_all(struct store *s, day_t today, risk_progress_fn progress, void
 		*model_out = NULL;
 	if (progress && !progress(arg, "reading", 0, 1))
 		return dun_fail(cause, DUN_EDB, "cancelled");
-	int rc = risk_history_load(s, today, NULL, 0, &h, cause);
+	int rc = risk_history_load(s, today, NULL, 0, progress, arg, &h, cause);
 	if (rc != DUN_OK)
 		return rc;
 	struct risk_model *m = risk_model_fit(h, DATE_NONE, progress, arg);
@@ -922,7 +945,7 @@ int risk_score_customers(struct store *s, day_t today, const struct risk_model *
     const int64_t *ids, int n, char **cause)
 {
 	struct risk_history *h;
-	int rc = risk_history_load(s, today, ids, n, &h, cause);
+	int rc = risk_history_load(s, today, ids, n, NULL, NULL, &h, cause);
 	if (rc != DUN_OK)
 		return rc;
 	rc = risk_store_results(s, h, m, today, NULL, NULL, cause);
@@ -997,7 +1020,7 @@ int risk_evaluate(struct store *s, day_t today, struct risk_evaluation *e, char 
 {
 	struct risk_history *h;
 	memset(e, 0, sizeof *e);
-	int rc = risk_history_load(s, today, NULL, 0, &h, cause);
+	int rc = risk_history_load(s, today, NULL, 0, NULL, NULL, &h, cause);
 	if (rc != DUN_OK)
 		return rc;
 	day_t now = today + 1;

@@ -48,21 +48,23 @@ struct risk_features {
 
 enum risk_profile { RISK_PROMPT, RISK_SLOW, RISK_ERRATIC, RISK_DETERIORATING, RISK_RISKY };
 
+/* Progress: called now and then with done out of total customers, rows
+ * or invoices; returning false cancels the work (the function then returns
+ * DUN_EDB with cause "cancelled" and writes nothing). May be NULL. */
+typedef bool (*risk_progress_fn)(void *arg, const char *stage, int done, int total);
+
 /* The ledger's history in memory, grouped by customer. Opaque. */
 struct risk_history;
 /* fitted coefficients on standardised features plus the standardisation */
 struct risk_model;
 
-/* Progress: called now and then with done out of total customers or
- * invoices; returning false cancels the work (the function then returns
- * DUN_EDB with cause "cancelled" and writes nothing). May be NULL. */
-typedef bool (*risk_progress_fn)(void *arg, const char *stage, int done, int total);
 
 /* Reads the history of every customer (ids NULL) or of the n given ones,
  * in one ordered pass per table, as it stands at today (the date known
- * for "open now"). The caller frees with risk_history_free. */
+ * for "open now"), reporting stage "reading" to progress (may be NULL).
+ * The caller frees with risk_history_free. */
 int risk_history_load(struct store *s, day_t today, const int64_t *ids, int n,
-    struct risk_history **out, char **cause);
+    risk_progress_fn progress, void *arg, struct risk_history **out, char **cause);
 void risk_history_free(struct risk_history *h);
 int risk_history_count(const struct risk_history *h);  /* customers */
 int64_t risk_history_customer_id(const struct risk_history *h, int index);

@@ -117,7 +117,7 @@ static void test_thin_history_shrinks_to_segment(void **state)
 	int64_t fresh = payer(&f, "NEW", "retail", date_from_ymd(2026, 3, 1), 1, 0);
 	struct risk_history *h;
 	char *cause = NULL;
-	assert_int_equal(risk_history_load(f.store, today, NULL, 0, &h, &cause), DUN_OK);
+	assert_int_equal(risk_history_load(f.store, today, NULL, 0, NULL, NULL, &h, &cause), DUN_OK);
 	struct risk_features x;
 	risk_features_at(h, NULL, risk_history_find(h, fresh), today + 1, &x);
 	/* one invoice paid on time against a segment 40 days late: three
