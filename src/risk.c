@@ -60,7 +60,7 @@ struct rh_invoice {
 	money_t amount, open;
 };
 struct rh_payment { int32_t c; day_t date; };
-struct rh_promise { int32_t c; day_t made, broken; }; /* broken: DATE_NONE if not */
+struct rh_promise { int32_t c; day_t broken; }; /* a broken promise, and when */
 struct rh_dispute { int32_t c; day_t opened, resolved; };
 
 struct rh_customer {
@@ -266,13 +266,10 @@ static void add_payment(struct risk_history *h, sqlite3_stmt *st, int c, void *a
 static void add_promise(struct risk_history *h, sqlite3_stmt *st, int c, void *arg)
 {
 	struct growing *g = arg;
-	struct rh_promise v = { .c = c, .made = store_column_date(st, 1), .broken = DATE_NONE };
-	if (strcmp(store_column_text(st, 3), "broken") == 0) {
-		/* broken when it was settled as broken, else the day after the
-		 * promised date */
-		v.broken = sqlite3_column_type(st, 4) == SQLITE_NULL
-		    ? store_column_date(st, 2) + 1 : store_column_date(st, 4);
-	}
+	/* broken when it was settled as broken, else the day after the
+	 * promised date */
+	struct rh_promise v = { .c = c, .broken = sqlite3_column_type(st, 2) == SQLITE_NULL
+	    ? store_column_date(st, 1) + 1 : store_column_date(st, 2) };
 	PUSH(h->prom, h->nprom, g->cap, v);
 }
 
@@ -341,8 +338,8 @@ int risk_history_load(struct store *s, day_t today, const int64_t *ids, int n,
 	static const char inv_one[] = "SELECT customer_id, issue_date, due_date, paid_date, amount, open_amount, currency FROM invoice WHERE customer_id = ? AND kind = 'invoice'";
 	static const char pay_all[] = "SELECT customer_id, date FROM payment WHERE customer_id IS NOT NULL AND amount > 0";
 	static const char pay_one[] = "SELECT customer_id, date FROM payment WHERE customer_id = ? AND amount > 0";
-	static const char prom_all[] = "SELECT customer_id, made_date, promised_date, status, settled_date FROM promise";
-	static const char prom_one[] = "SELECT customer_id, made_date, promised_date, status, settled_date FROM promise WHERE customer_id = ?";
+	static const char prom_all[] = "SELECT customer_id, promised_date, settled_date FROM promise WHERE status = 'broken'";
+	static const char prom_one[] = "SELECT customer_id, promised_date, settled_date FROM promise WHERE customer_id = ? AND status = 'broken'";
 	static const char disp_all[] = "SELECT i.customer_id, d.opened, d.resolved FROM dispute d JOIN invoice i ON i.id = d.invoice_id";
 	static const char disp_one[] = "SELECT i.customer_id, d.opened, d.resolved FROM invoice i JOIN dispute d ON d.invoice_id = i.id WHERE i.customer_id = ?";
 	struct risk_history *h = xcalloc(1, sizeof *h);
@@ -517,7 +514,7 @@ void risk_features_at(const struct risk_history *h, const struct risk_model *m,
 	f->x[RISK_F_oldest_overdue] = oldest > 730 ? 730 : oldest;
 	for (int i = cu->prom; i < cu->prom + cu->nprom; i++) {
 		day_t b = h->prom[i].broken;
-		if (b != DATE_NONE && b < at && at - b <= 365)
+		if (b < at && at - b <= 365)
 			f->x[RISK_F_broken_promises] += 1;
 	}
 	for (int i = cu->disp; i < cu->disp + cu->ndisp; i++) {
