@@ -42,7 +42,32 @@ void aging_bucket_name(int index, const int *edges, int nedges, char *buf, int s
 		snprintf(buf, (size_t)size, "%d-%d", index == 1 ? 1 : edges[index - 2] + 1, edges[index - 1]);
 }
 
-/* An id -> amount map, open addressing; ids are positive. */
+/* A set of ids below a bound, one bit each: small enough to stay in the
+ * cache where a hash table of the same ids would miss on every probe. */
+struct bitset {
+	uint64_t *words;
+	int64_t limit;
+};
+
+static void bitset_init(struct bitset *b, int64_t limit)
+{
+	b->limit = limit > 0 ? limit : 0;
+	b->words = xcalloc((size_t)(b->limit / 64 + 1), sizeof *b->words);
+}
+
+static void bitset_add(struct bitset *b, int64_t id)
+{
+	if (id >= 0 && id < b->limit)
+		b->words[id / 64] |= UINT64_C(1) << (id % 64);
+}
+
+static bool bitset_has(const struct bitset *b, int64_t id)
+{
+	return id >= 0 && id < b->limit && (b->words[id / 64] >> (id % 64) & 1);
+}
+
+/* An id -> amount map, open addressing; ids are positive. Its bitset
+ * answers most lookups of absent ids without touching the table. */
 struct id_map {
 	struct id_entry {
 		int64_t id;
@@ -50,6 +75,7 @@ struct id_map {
 		bool used;
 	} *slots;
 	size_t cap, count;
+	struct bitset filter;
 };
 
 static struct id_entry *id_map_slot(struct id_map *m, int64_t id)
@@ -73,8 +99,11 @@ static struct id_entry *id_map_find(struct id_map *m, int64_t id, bool insert)
 		free(m->slots);
 		*m = grown;
 	}
-	if (m->count == 0 && !insert)
+	/* Ids the filter covers are in the table only if their bit is set. */
+	if (!insert && (m->count == 0 || (id < m->filter.limit && !bitset_has(&m->filter, id))))
 		return NULL;
+	if (insert)
+		bitset_add(&m->filter, id);
 	struct id_entry *e = id_map_slot(m, id);
 	if (e->id == 0) {
 		if (!insert)
@@ -108,6 +137,7 @@ struct aging {
 	struct id_map adjust;    /* invoice id -> allocated after D (negated for credit notes) */
 	struct id_map payadjust; /* payment id -> allocated after D */
 	struct id_map disputes;  /* invoice id -> disputed amount, -1 for all of it */
+	struct bitset paid_later; /* payments dated after D */
 };
 
 /* Slot 0 holds payments of no known customer. */
@@ -311,10 +341,21 @@ static int scan_payments(struct aging *a, char **cause)
 	if ((rc = step_error(a, st, rc, cause)) != DUN_OK)
 		return rc;
 
+	/* Most cash applied after D came in after D and does not exist yet:
+	 * read those ids in order from the payment_date index rather than
+	 * look each payment up. */
+	if (a->payadjust.count > 0) {
+		st = store_stmt(a->store, "SELECT id FROM payment WHERE date > ?1");
+		store_bind_text(st, 1, a->as_of);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			bitset_add(&a->paid_later, sqlite3_column_int64(st, 0));
+		if ((rc = step_error(a, st, rc, cause)) != DUN_OK)
+			return rc;
+	}
 	st = store_stmt(a->store, "SELECT coalesce(customer_id, 0), date, currency, unapplied FROM payment WHERE id = ?1");
 	for (size_t i = 0; i < a->payadjust.cap; i++) {
 		struct id_entry *e = &a->payadjust.slots[i];
-		if (e->id == 0 || e->used)
+		if (e->id == 0 || e->used || bitset_has(&a->paid_later, e->id))
 			continue;
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, e->id);
@@ -420,6 +461,15 @@ static int group_rows(struct aging *a, struct rows *out, char **cause)
 	return step_error(a, st, rc, cause);
 }
 
+/* One past the largest rowid of a table (ids are dense in a ledger). */
+static int64_t max_id(struct store *s, const char *sql)
+{
+	sqlite3_stmt *st = store_stmt(s, sql);
+	int64_t n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return n;
+}
+
 int aging_compute(struct store *s, const struct aging_options *o,
     struct aging_row **rows, int *nrows, char **cause)
 {
@@ -443,6 +493,12 @@ int aging_compute(struct store *s, const struct aging_options *o,
 		sqlite3_reset(st);
 	}
 	a.accs = xcalloc((size_t)a.nslots, sizeof *a.accs);
+	int64_t invoices = max_id(s, "SELECT coalesce(max(id), 0) + 1 FROM invoice");
+	int64_t payments = max_id(s, "SELECT coalesce(max(id), 0) + 1 FROM payment");
+	bitset_init(&a.adjust.filter, invoices);
+	bitset_init(&a.disputes.filter, invoices);
+	bitset_init(&a.payadjust.filter, payments);
+	bitset_init(&a.paid_later, payments);
 	struct rows out = {0};
 	if ((rc = load_history(&a, cause)) == DUN_OK &&
 	    (rc = scan_invoices(&a, cause)) == DUN_OK &&
@@ -453,6 +509,10 @@ int aging_compute(struct store *s, const struct aging_options *o,
 	free(a.adjust.slots);
 	free(a.payadjust.slots);
 	free(a.disputes.slots);
+	free(a.adjust.filter.words);
+	free(a.payadjust.filter.words);
+	free(a.disputes.filter.words);
+	free(a.paid_later.words);
 	fx_free(a.fx);
 	if (rc != DUN_OK) {
 		aging_free(out.rows, out.count);
