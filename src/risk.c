@@ -211,16 +211,17 @@ static int load_customers(struct store *s, struct risk_history *h, const int64_t
 	return DUN_OK;
 }
 
-/* Runs one of the per-table queries over every row (ids NULL) or once per
- * customer, calling add for each row. */
-static int load_table(struct store *s, struct risk_history *h, const int64_t *ids, int n,
+/* Runs one of the per-table queries over every row, or for a partial
+ * history once per customer loaded (each once, however often asked for),
+ * calling add for each row. */
+static int load_table(struct store *s, struct risk_history *h,
     const char *sql_all, const char *sql_one, const char *what,
     void (*add)(struct risk_history *, sqlite3_stmt *, int c, void *), void *arg, char **cause)
 {
-	for (int k = 0; k < (ids ? n : 1); k++) {
-		sqlite3_stmt *st = store_stmt(s, ids ? sql_one : sql_all);
-		if (ids)
-			sqlite3_bind_int64(st, 1, ids[k]);
+	for (int k = 0; k < (h->full ? 1 : h->ncust); k++) {
+		sqlite3_stmt *st = store_stmt(s, h->full ? sql_all : sql_one);
+		if (!h->full)
+			sqlite3_bind_int64(st, 1, h->cust[k].id);
 		int rc;
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 			int c = risk_history_find(h, sqlite3_column_int64(st, 0));
@@ -366,13 +367,13 @@ int risk_history_load(struct store *s, day_t today, const int64_t *ids, int n,
 	struct growing gi = { 0 }, gp = { 0 }, gr = { 0 }, gd = { 0 };
 	int rc = load_customers(s, h, ids, n, cause);
 	if (rc == DUN_OK)
-		rc = load_table(s, h, ids, n, inv_all, inv_one, "read invoices", add_invoice, &gi, cause);
+		rc = load_table(s, h, inv_all, inv_one, "read invoices", add_invoice, &gi, cause);
 	if (rc == DUN_OK)
-		rc = load_table(s, h, ids, n, pay_all, pay_one, "read payments", add_payment, &gp, cause);
+		rc = load_table(s, h, pay_all, pay_one, "read payments", add_payment, &gp, cause);
 	if (rc == DUN_OK)
-		rc = load_table(s, h, ids, n, prom_all, prom_one, "read promises", add_promise, &gr, cause);
+		rc = load_table(s, h, prom_all, prom_one, "read promises", add_promise, &gr, cause);
 	if (rc == DUN_OK)
-		rc = load_table(s, h, ids, n, disp_all, disp_one, "read disputes", add_dispute, &gd, cause);
+		rc = load_table(s, h, disp_all, disp_one, "read disputes", add_dispute, &gd, cause);
 	if (own_txn)
 		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
 	if (rc != DUN_OK) {
