@@ -20,8 +20,9 @@ int cmd_calllist(struct cmd_ctx *ctx, int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	/* the TUI opens on its user's own list; the CLI lists everyone's */
-	struct calllist_options o = { .today = ctx->as_of,
-		.collector = ctx->in_tui ? ctx->config.ui_collector : NULL };
+	struct calllist_options o = { .today = ctx->as_of };
+	if (ctx->in_tui && ctx->config.ui_collector && *ctx->config.ui_collector)
+		o.collector = ctx->config.ui_collector;
 	int opt;
 	cmd_options_reset();
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
