@@ -212,9 +212,12 @@ int csv_reader_next(struct csv_reader *r, struct csv_record **record, char **cau
 		const char *text = r->line;
 		size_t len = (size_t)n;
 		r->last_newline = text[len - 1] == '\n';
-		if (r->first_line && !r->convert && len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
+		/* A UTF-8 byte order mark says what the file is, whatever
+		 * --encoding claimed (exports often go through Excel twice). */
+		if (r->first_line && len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) {
 			text += 3;
 			len -= 3;
+			r->convert = false;
 		}
 		if (r->convert && !is_ascii(text, len)) {
 			int status = convert_line(r, text, len, cause);
@@ -253,7 +256,7 @@ void csv_reader_close(struct csv_reader *r)
 	if (r == NULL)
 		return;
 	csv_free(&r->parser);
-	if (r->convert)
+	if (r->iconv != (iconv_t)-1)
 		iconv_close(r->iconv);
 	fclose(r->file);
 	free(r->path);

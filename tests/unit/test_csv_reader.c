@@ -125,6 +125,8 @@ static void test_encodings(void **state)
 	(void)state;
 	expect_records("name;city\nB\xE9ta;K\xF6ln \x80\n", "cp1252", "1:name|city\n2:B\xC3\xA9ta|K\xC3\xB6ln \xE2\x82\xAC\n");
 	expect_records("name\nB\xC3\xA9ta\n", "UTF-8", "1:name\n2:B\xC3\xA9ta\n");
+	/* A BOM wins over a wrong --encoding. */
+	expect_records("\xEF\xBB\xBFname\nB\xC3\xA9ta\n", "cp1252", "1:name\n2:B\xC3\xA9ta\n");
 	expect_error("name\nok\nB\xE9ta\n", NULL, DUN_EDATA, ":3: invalid UTF-8");
 	expect_error("name\n\x81\n", "cp1252", DUN_EDATA, ":2: byte 0x81 is not valid cp1252 text");
 	char *cause = NULL;
