@@ -25,10 +25,10 @@ static const struct list_column columns[] = {
 	{"date", 10, 0, false},
 	{"payment", 14, 0, false},
 	{"unapplied", 11, 0, true},
-	{"payer", 10, 1, false},
 	{"conf", 4, 0, true},
 	{"customer", 8, 0, false},
 	{"proposal", 27, 1, false},
+	{"payer", 10, 1, false},
 	{"remittance", 12, 1, false},
 	{"reason", 10, 1, false},
 };
@@ -78,7 +78,7 @@ static void read_row(struct list *l, sqlite3_stmt *st, struct list_row *row)
 	row->cell[0] = xstrdup(store_column_text(st, 0));
 	row->cell[1] = xstrdup(p.reference);
 	row->cell[2] = list_cell_money(p.unapplied, p.currency);
-	row->cell[3] = xstrdup(p.payer_name);
+	row->cell[6] = xstrdup(p.payer_name);
 	row->cell[7] = xstrdup(remittance);
 	if (mv->matcher != NULL) {
 		struct match_proposal m;
@@ -87,14 +87,15 @@ static void read_row(struct list *l, sqlite3_stmt *st, struct list_row *row)
 		for (int i = 0; i < m.nallocations; i++)
 			buf_printf(&invoices, "%s%s", i > 0 ? " " : "", m.allocations[i].number);
 		row->customer_id = m.customer_id;
-		row->cell[4] = list_cell("%d.%02d", m.confidence / 100, m.confidence % 100);
-		row->cell[5] = xstrdup(m.customer_code);
-		row->cell[6] = invoices.data != NULL ? buf_take(&invoices) : xstrdup("");
+		row->cell[3] = list_cell("%d.%02d", m.confidence / 100, m.confidence % 100);
+		row->cell[4] = xstrdup(m.customer_code);
+		row->cell[5] = invoices.data != NULL ? buf_take(&invoices) : xstrdup("");
 		row->cell[8] = xstrdup(m.reason);
 		row->style = m.nallocations == 0 ? STYLE_OVERDUE : STYLE_NORMAL;
 	} else {
-		for (int i = 4; i <= 8; i++)
-			row->cell[i] = xstrdup(i == 8 ? "matcher unavailable" : "");
+		for (int i = 3; i <= 8; i++)
+			if (i != 6 && i != 7)
+				row->cell[i] = xstrdup(i == 8 ? "matcher unavailable" : "");
 	}
 	free(remittance);
 }
@@ -205,7 +206,7 @@ static int matching_key(struct ui *ui, void *state, int key)
 		return UI_REDRAW;
 	case 'o':
 		if (row != NULL && row->customer_id != 0)
-			ui_show_customer(ui, row->customer_id, row->cell[5]);
+			ui_show_customer(ui, row->customer_id, row->cell[4]);
 		return UI_REDRAW;
 	default:
 		return view_list_key(&mv->list, key);
