@@ -132,6 +132,9 @@ struct aging {
 	const struct aging_options *o;
 	struct fx *fx;
 	char as_of[DATE_TEXT_MAX];
+	/* An item dated on or after threshold[b] (D, then D - each edge) and
+	 * before threshold[b - 1] is in bucket b (aging_bucket_for by text). */
+	char threshold[AGING_MAX_EDGES + 1][DATE_TEXT_MAX];
 	struct acc *accs;        /* by slot: customer id, or 1 with customer_id */
 	int64_t nslots;
 	struct id_map adjust;    /* invoice id -> allocated after D (negated for credit notes) */
@@ -150,12 +153,6 @@ static struct acc *acc_for(struct aging *a, int64_t customer_id)
 	return &a->accs[customer_id];
 }
 
-/* Day number of trusted ISO text from the store. */
-static day_t iso_day(const char *t)
-{
-	day_t d;
-	return date_parse_iso(t, &d) ? d : 0;
-}
 
 static int add_invoice(struct aging *a, int64_t id, int64_t customer_id, const char *due, const char *issue,
     const char *currency, money_t open, bool credit, char **cause)
@@ -176,8 +173,12 @@ static int add_invoice(struct aging *a, int64_t id, int64_t customer_id, const c
 		acc->unapplied += v;
 		return DUN_OK;
 	}
-	int days = (int)(a->o->as_of - iso_day(a->o->basis_invoice ? issue : due));
-	acc->bucket[aging_bucket_for(days, a->o->edges, a->o->nedges)] += v;
+	/* ISO dates compare as text: no parsing in the hot loop. */
+	const char *from = a->o->basis_invoice ? issue : due;
+	int b = 0;
+	while (b <= a->o->nedges && strcmp(from, a->threshold[b]) < 0)
+		b++;
+	acc->bucket[b] += v;
 	struct id_entry *d = id_map_find(&a->disputes, id, false);
 	if (d != NULL) {
 		money_t part = d->amount < 0 || d->amount > open ? open : d->amount;
@@ -484,6 +485,9 @@ int aging_compute(struct store *s, const struct aging_options *o,
 		return rc;
 	struct aging a = {.store = s, .o = o};
 	date_format_iso(o->as_of, a.as_of);
+	date_format_iso(o->as_of, a.threshold[0]);
+	for (int i = 0; i < o->nedges; i++)
+		date_format_iso(o->as_of - o->edges[i], a.threshold[i + 1]);
 	a.fx = fx_new(s, o->currency ? o->currency : o->base_currency, o->as_of);
 	if (o->customer_id) {
 		a.nslots = 2;

@@ -47,8 +47,16 @@ static int step_fail(struct store *s, sqlite3_stmt *st, int rc, char **cause)
 	return rc == SQLITE_DONE ? DUN_OK : store_error(s, "compute the KPIs", cause);
 }
 
+/* The period (D - P, D]: what was invoiced and received each day, in the
+ * base currency (scaled, fx.h). */
+struct period {
+	day_t first; /* D - P + 1 */
+	int64_t days;
+	fx_value *sales, *receipts;
+};
+
 /* Adds each (day, currency, sum) row of st into flow[day - first]. */
-static int add_flows(struct store *s, struct fx *fx, sqlite3_stmt *st, day_t first, int sign,
+static int add_flows(struct store *s, struct fx *fx, sqlite3_stmt *st, day_t first,
     fx_value *flow, fx_value *sum, char **cause)
 {
 	int rc;
@@ -59,15 +67,24 @@ static int add_flows(struct store *s, struct fx *fx, sqlite3_stmt *st, day_t fir
 			sqlite3_reset(st);
 			return err;
 		}
-		flow[store_column_date(st, 0) - first] += sign * v;
+		flow[store_column_date(st, 0) - first] += v;
 		*sum += v;
 	}
 	return step_fail(s, st, rc, cause);
 }
 
-/* Invoices minus credit notes issued in (from, to], in the base currency. */
-static int window_sales(struct store *s, struct fx *fx, day_t from, day_t to, money_t *out, char **cause)
+/* Invoices minus credit notes issued in (from, to], in the base currency:
+ * from the period's days when it covers the window, else from the index. */
+static int window_sales(struct store *s, struct fx *fx, const struct period *p, day_t from, day_t to,
+    money_t *out, char **cause)
 {
+	if (from + 1 >= p->first) {
+		fx_value sum = 0;
+		for (day_t d = from + 1; d <= to; d++)
+			sum += p->sales[d - p->first];
+		*out = fx_round(sum, 1);
+		return DUN_OK;
+	}
 	sqlite3_stmt *st = store_stmt(s,
 	    "SELECT currency, sum(amount) FROM invoice WHERE issue_date > ?1 AND issue_date <= ?2 GROUP BY currency");
 	store_bind_date(st, 1, from);
@@ -89,14 +106,15 @@ static int window_sales(struct store *s, struct fx *fx, day_t from, day_t to, mo
 
 /* Countback: consume the receivable month by month, newest first, with
  * windows ending on D's day of the month (clamped to short months). */
-static int countback(struct store *s, struct fx *fx, day_t as_of, money_t ar, struct kpi_value *v, char **cause)
+static int countback(struct store *s, struct fx *fx, const struct period *p, day_t as_of, money_t ar,
+    struct kpi_value *v, char **cause)
 {
 	money_t remaining = ar;
 	int64_t days = 0;
 	for (int k = 0; k < KPI_COUNTBACK_WINDOWS; k++) {
 		day_t end = date_add_months(as_of, -k), start = date_add_months(as_of, -(k + 1));
 		money_t sales;
-		int rc = window_sales(s, fx, start, end, &sales, cause);
+		int rc = window_sales(s, fx, p, start, end, &sales, cause);
 		if (rc != DUN_OK)
 			return rc;
 		if (remaining < sales) {
@@ -168,7 +186,7 @@ static int compute(struct store *s, const struct kpi_options *o, struct kpi_resu
 
 	/* The period's daily flows: sales in, receipts out. */
 	day_t first = o->as_of - (day_t)P + 1;
-	fx_value *flow = xcalloc((size_t)P, sizeof *flow);
+	struct period per = {first, P, xcalloc((size_t)P, sizeof (fx_value)), xcalloc((size_t)P, sizeof (fx_value))};
 	fx_value sales_sum = 0, receipts_sum = 0;
 	struct fx *fx = fx_new(s, o->base_currency, o->as_of);
 	sqlite3_stmt *st = store_stmt(s,
@@ -176,20 +194,21 @@ static int compute(struct store *s, const struct kpi_options *o, struct kpi_resu
 	    " GROUP BY issue_date, currency");
 	store_bind_date(st, 1, first);
 	store_bind_date(st, 2, o->as_of);
-	rc = add_flows(s, fx, st, first, 1, flow, &sales_sum, cause);
+	rc = add_flows(s, fx, st, first, per.sales, &sales_sum, cause);
 	if (rc == DUN_OK) {
 		st = store_stmt(s,
 		    "SELECT date, currency, sum(amount) FROM payment WHERE date >= ?1 AND date <= ?2 GROUP BY date, currency");
 		store_bind_date(st, 1, first);
 		store_bind_date(st, 2, o->as_of);
-		rc = add_flows(s, fx, st, first, -1, flow, &receipts_sum, cause);
+		rc = add_flows(s, fx, st, first, per.receipts, &receipts_sum, cause);
 	}
 	if (rc == DUN_OK)
-		rc = countback(s, fx, o->as_of, ar, &r->value[KPI_COUNTBACK_DSO], cause);
+		rc = countback(s, fx, &per, o->as_of, ar, &r->value[KPI_COUNTBACK_DSO], cause);
 	if (rc == DUN_OK)
 		rc = payment_delays(s, fx, first - 1, o->as_of, &r->value[KPI_ADP], &r->value[KPI_AVG_DAYS_LATE], cause);
 	if (rc != DUN_OK) {
-		free(flow);
+		free(per.sales);
+		free(per.receipts);
 		fx_free(fx);
 		return rc;
 	}
@@ -198,10 +217,11 @@ static int compute(struct store *s, const struct kpi_options *o, struct kpi_resu
 	 * flow on day first + i counts for the i days before it. */
 	fx_value ar_scaled = (fx_value)ar * FX_SCALE, days_sum = ar_scaled * P;
 	for (int64_t i = 0; i < P; i++)
-		days_sum -= flow[i] * i;
+		days_sum -= (per.sales[i] - per.receipts[i]) * i;
 	money_t sales = fx_round(sales_sum, 1);
 	money_t previous = fx_round(ar_scaled - sales_sum + receipts_sum, 1);
-	free(flow);
+	free(per.sales);
+	free(per.receipts);
 	fx_free(fx);
 
 	r->value[KPI_AR].amount = ar;
