@@ -1,0 +1,108 @@
+/* Customer edits: what changed is written with an "edit" activity naming
+ * each field, and an edit made on a version someone else has since
+ * changed is refused and writes nothing. */
+#include <stdarg.h>
+#include <setjmp.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+#include "customer.h"
+#include "date.h"
+#include "ledger_fixture.h"
+#include "status.h"
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	fixture_open(f);
+	fixture_customer(f, "ACME", "smb", "alice");
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture_close(*state);
+	free(*state);
+	return 0;
+}
+
+static void load(struct fixture *f, struct customer_edit *e)
+{
+	char *cause = NULL;
+	assert_int_equal(customer_edit_load(f->store, 1, e, &cause), DUN_OK);
+	e->today = date_from_ymd(2026, 3, 1);
+	e->who = "tester";
+}
+
+static void test_edit_written_with_activity(void **state)
+{
+	struct fixture *f = *state;
+	struct customer_edit e;
+	char *cause = NULL;
+	load(f, &e);
+	assert_int_equal(e.version, 1);
+	char *old_phone = (char *)e.phone;
+	e.phone = "+33 1 00 00 00 00";
+	e.terms = "NET45";
+	e.credit_limit = 500000;
+	assert_int_equal(customer_update(f->store, &e, &cause), DUN_OK);
+	e.phone = old_phone;
+	e.terms = NULL;
+	customer_edit_free(&e);
+	assert_int_equal(fixture_int(f, "SELECT version FROM customer WHERE id = 1"), 2);
+	assert_int_equal(fixture_int(f, "SELECT count(*) FROM customer WHERE terms = 'net 45' AND phone = '+33 1 00 00 00 00'"), 1);
+	assert_int_equal(fixture_int(f, "SELECT count(*) FROM activity WHERE kind = 'edit' AND who = 'tester' "
+	    "AND text LIKE 'phone: % → +33 1 00 00 00 00; terms: net 30 → net 45; credit_limit: % → 500000'"), 1);
+}
+
+static void test_stale_version_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct customer_edit mine, theirs;
+	char *cause = NULL;
+	load(f, &mine);
+	load(f, &theirs);
+	char *phone = (char *)theirs.phone;
+	theirs.phone = "0102030405";
+	assert_int_equal(customer_update(f->store, &theirs, &cause), DUN_OK);
+	theirs.phone = phone;
+	customer_edit_free(&theirs);
+	char *collector = (char *)mine.collector;
+	mine.collector = "bob";
+	assert_int_equal(customer_update(f->store, &mine, &cause), DUN_EDATA);
+	assert_non_null(strstr(cause, "changed by someone else"));
+	free(cause);
+	mine.collector = collector;
+	customer_edit_free(&mine);
+	assert_int_equal(fixture_int(f, "SELECT count(*) FROM customer WHERE collector = 'alice' AND phone = '0102030405'"), 1);
+	assert_int_equal(fixture_int(f, "SELECT count(*) FROM activity WHERE kind = 'edit'"), 1);
+}
+
+static void test_bad_terms_refused(void **state)
+{
+	struct fixture *f = *state;
+	struct customer_edit e;
+	char *cause = NULL;
+	load(f, &e);
+	char *terms = (char *)e.terms;
+	e.terms = "whenever";
+	assert_int_equal(customer_update(f->store, &e, &cause), DUN_EDATA);
+	assert_non_null(strstr(cause, "terms \"whenever\""));
+	free(cause);
+	e.terms = terms;
+	customer_edit_free(&e);
+	assert_int_equal(fixture_int(f, "SELECT version FROM customer WHERE id = 1"), 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_edit_written_with_activity, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stale_version_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_terms_refused, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
