@@ -920,7 +920,16 @@ static void propose_references(const struct matcher *m, const struct match_payme
 			reason(out, "reference, overpayment left unapplied", shown);
 		}
 	}
-	if (conflict) {
+	if (conflict && how == BY_PAYMENT) {
+		/* The payment already belongs to a customer: the ledger never
+		 * gives it another's invoices. */
+		out->nallocations = 0;
+		out->unapplied = p->unapplied;
+		out->confidence = 0;
+		out->customer_id = m->customers[payer].id;
+		out->customer_code = m->customers[payer].code;
+		reason(out, "reference to another customer's invoice", BY_NONE);
+	} else if (conflict) {
 		out->confidence = 70;
 		reason(out, "reference to another customer's invoice", BY_NONE);
 	}
@@ -1048,12 +1057,27 @@ int matcher_apply(struct matcher *m, const struct match_proposal *p, bool write,
 
 /* ---- runs ------------------------------------------------------------------- */
 
+/* Every payment with money unapplied, reversals (negative) included so
+ * that the payments they cancel are known in the same pass. */
 static const char sql_unapplied[] =
 	"SELECT p.id, p.reference, p.date, p.unapplied, p.currency, coalesce(p.customer_id, 0),"
-	" p.remittance, p.structured_ref, p.payer_name, p.payer_account FROM payment p"
-	" WHERE p.unapplied <> 0 AND p.unapplied > 0"
-	" AND p.id NOT IN (SELECT reversal_of FROM payment WHERE reversal_of IS NOT NULL)"
-	" ORDER BY p.date, p.id";
+	" p.remittance, p.structured_ref, p.payer_name, p.payer_account, coalesce(p.reversal_of, 0)"
+	" FROM payment p WHERE p.unapplied <> 0";
+
+static int by_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/* Oldest first, as the bank booked them. */
+static int by_date(const void *a, const void *b)
+{
+	const struct match_payment *x = a, *y = b;
+	if (x->date != y->date)
+		return x->date < y->date ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
 
 int match_run(struct store *s, const char *extra_patterns, int threshold, bool apply,
     void (*row)(void *arg, const struct match_payment *p, const struct match_proposal *proposal, bool applied),
@@ -1072,8 +1096,19 @@ int match_run(struct store *s, const char *extra_patterns, int threshold, bool a
 	/* Read the payments first: allocations write to the same table. */
 	struct match_payment *pays = NULL;
 	size_t n = 0, cap = 0;
+	int64_t *reversed = NULL;
+	size_t nreversed = 0, revcap = 0;
 	sqlite3_stmt *st = store_stmt(s, sql_unapplied);
 	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (sqlite3_column_int64(st, 10) != 0) {
+			if (nreversed == revcap) {
+				revcap = revcap == 0 ? 16 : revcap * 2;
+				reversed = xreallocarray(reversed, revcap, sizeof *reversed);
+			}
+			reversed[nreversed++] = sqlite3_column_int64(st, 10);
+		}
+		if (sqlite3_column_int64(st, 3) <= 0)
+			continue;
 		if (n == cap) {
 			cap = cap == 0 ? 256 : cap * 2;
 			pays = xreallocarray(pays, cap, sizeof *pays);
@@ -1091,8 +1126,13 @@ int match_run(struct store *s, const char *extra_patterns, int threshold, bool a
 		p->payer_account = xstrdup(store_column_text(st, 9));
 	}
 	sqlite3_reset(st);
+	qsort(reversed, nreversed, sizeof *reversed, by_id);
+	qsort(pays, n, sizeof *pays, by_date);
 	struct match_proposal proposal;
 	for (size_t i = 0; i < n && rc == DUN_OK; i++) {
+		/* A payment its bank reversed is no money to match. */
+		if (nreversed > 0 && bsearch(&pays[i].id, reversed, nreversed, sizeof *reversed, by_id) != NULL)
+			continue;
 		matcher_propose(m, &pays[i], &proposal);
 		/* Taken also without apply (in the matcher's memory only) so
 		 * that a later payment never proposes what an earlier one takes:
@@ -1110,6 +1150,7 @@ int match_run(struct store *s, const char *extra_patterns, int threshold, bool a
 		free((char *)pays[i].payer_account);
 	}
 	free(pays);
+	free(reversed);
 	matcher_free(m);
 	if (!apply)
 		return rc;

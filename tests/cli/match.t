@@ -4,7 +4,7 @@
 # a combination, an unknown payer; --apply applies what reaches the
 # threshold in one transaction and a second run sees only what is left.
 . "$top_srcdir/tests/lib.sh"
-plan 9
+plan 10
 data="$top_srcdir/tests/cli/data"
 "$DUN" --db "$DB" init >/dev/null
 "$DUN" --db "$DB" import customers "$data/match/customers.csv" >/dev/null
@@ -66,3 +66,8 @@ expect "a second run sees only what is left; --min-confidence 0.6 takes more" 0 
 M2,2026-11-21,999.00,ACME,INV-2026-0014,0.60,"amount only, payer unknown",yes
 M3,2026-11-21,42.00,,,0.00,"no reference, payer unknown",no' \
 	"$DUN" --db "$DB" match --apply --min-confidence 0.6
+"$DUN" --db "$DB" import bank "$data/bank/returns.sta" >/dev/null
+expect "a payment its bank reversed, and the reversal, are not matched" 0 \
+'payment,date,amount,customer,invoices,confidence,reason,applied
+M3,2026-11-21,42.00,,,0.00,"no reference, payer unknown",no' \
+	"$DUN" --db "$DB" match

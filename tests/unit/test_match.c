@@ -125,6 +125,26 @@ static void test_proposals(void **state)
 	fixture_close(&f);
 }
 
+/* A payment that already belongs to a customer never gets another's
+ * invoice, whatever its text says (the ledger would refuse it). */
+static void test_payment_customer_wins(void **state)
+{
+	(void)state;
+	struct fixture f;
+	fixture_open(&f);
+	int64_t acme = fixture_customer(&f, "ACME", "", "");
+	int64_t other = fixture_customer(&f, "OTHER", "", "");
+	fixture_invoice(&f, acme, "INV-2026-000001", "2026-01-01", NULL, "EUR", 10000);
+	fixture_payment(&f, other, "P1", "2026-04-01", "EUR", 10000);
+	fixture_exec(&f, "UPDATE payment SET remittance = 'INV-2026-000001' WHERE reference = 'P1'");
+	struct rows rows = { 0 };
+	char *cause = NULL;
+	assert_int_equal(match_run(f.store, NULL, 0, true, collect, &rows, &cause), DUN_OK);
+	assert_string_equal(rows.text[0], "P1 OTHER 0 no [reference to another customer's invoice]:");
+	assert_int_equal(fixture_int(&f, "SELECT count(*) FROM allocation"), 0);
+	fixture_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -132,6 +152,7 @@ int main(void)
 		cmocka_unit_test(test_rf),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_proposals),
+		cmocka_unit_test(test_payment_customer_wins),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
