@@ -140,7 +140,8 @@ struct aging {
 	struct id_map adjust;    /* invoice id -> allocated after D (negated for credit notes) */
 	struct id_map payadjust; /* payment id -> allocated after D */
 	struct id_map disputes;  /* invoice id -> disputed amount, -1 for all of it */
-	struct bitset paid_later; /* payments dated after D */
+	struct bitset issued_later; /* invoices and credit notes issued after D */
+	struct bitset paid_later;   /* payments dated after D */
 };
 
 /* Slot 0 holds payments of no known customer. */
@@ -214,20 +215,43 @@ static int step_error(struct aging *a, sqlite3_stmt *st, int rc, char **cause)
 	return rc == SQLITE_DONE ? DUN_OK : store_error(a->store, "compute the aging", cause);
 }
 
-/* What was allocated after D, and the disputes open at D. */
+/* Fills b with the ids sql (binding D) returns: an ordered index read. */
+static int load_ids(struct aging *a, const char *sql, struct bitset *b, char **cause)
+{
+	sqlite3_stmt *st = store_stmt(a->store, sql);
+	store_bind_text(st, 1, a->as_of);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		bitset_add(b, sqlite3_column_int64(st, 0));
+	return step_error(a, st, rc, cause);
+}
+
+/* What was allocated after D to what existed at D, and the disputes open
+ * at D. An allocation is dated the later of its two sides (ledger.c), so
+ * when dated after D at most one side existed at D: the invoice when it
+ * was issued by D (then the cash came later), else the payment or credit
+ * note. Only that side's open amount at D needs the amount back. */
 static int load_history(struct aging *a, char **cause)
 {
+	static const char issued_later[] = "SELECT id FROM invoice WHERE issue_date > ?1";
+	static const char paid_later[] = "SELECT id FROM payment WHERE date > ?1";
+	int rc;
+	if ((rc = load_ids(a, issued_later, &a->issued_later, cause)) != DUN_OK ||
+	    (rc = load_ids(a, paid_later, &a->paid_later, cause)) != DUN_OK)
+		return rc;
 	sqlite3_stmt *st = store_stmt(a->store,
 	    "SELECT invoice_id, coalesce(payment_id, 0), coalesce(credit_id, 0), amount FROM allocation WHERE date > ?1");
 	store_bind_text(st, 1, a->as_of);
-	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t invoice = sqlite3_column_int64(st, 0), payment = sqlite3_column_int64(st, 1);
+		int64_t credit = sqlite3_column_int64(st, 2);
 		money_t amount = sqlite3_column_int64(st, 3);
-		id_map_add(&a->adjust, sqlite3_column_int64(st, 0), amount);
-		if (sqlite3_column_int64(st, 1))
-			id_map_add(&a->payadjust, sqlite3_column_int64(st, 1), amount);
-		else
-			id_map_add(&a->adjust, sqlite3_column_int64(st, 2), -amount);
+		if (!bitset_has(&a->issued_later, invoice))
+			id_map_add(&a->adjust, invoice, amount);
+		else if (payment && !bitset_has(&a->paid_later, payment))
+			id_map_add(&a->payadjust, payment, amount);
+		else if (credit && !bitset_has(&a->issued_later, credit))
+			id_map_add(&a->adjust, credit, -amount);
 	}
 	if ((rc = step_error(a, st, rc, cause)) != DUN_OK)
 		return rc;
@@ -255,6 +279,8 @@ static int scan_invoices(struct aging *a, char **cause)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		money_t open = sqlite3_column_int64(st, 5);
+		if (bitset_has(&a->issued_later, id))
+			continue;
 		struct id_entry *adj = id_map_find(&a->adjust, id, false);
 		if (adj != NULL) {
 			open += adj->amount;
@@ -272,7 +298,8 @@ static int scan_invoices(struct aging *a, char **cause)
 
 	/* Settled since D: a sequential read of the covering invoice_paid index. */
 	st = store_stmt(a->store,
-	    "SELECT id, customer_id, due_date, issue_date, currency, kind = 'credit_note' FROM invoice WHERE paid_date > ?1");
+	    "SELECT id, customer_id, due_date, issue_date, currency, kind = 'credit_note' FROM invoice"
+	    " WHERE paid_date > ?1 AND issue_date <= ?1");
 	store_bind_text(st, 1, a->as_of);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
@@ -342,21 +369,10 @@ static int scan_payments(struct aging *a, char **cause)
 	if ((rc = step_error(a, st, rc, cause)) != DUN_OK)
 		return rc;
 
-	/* Most cash applied after D came in after D and does not exist yet:
-	 * read those ids in order from the payment_date index rather than
-	 * look each payment up. */
-	if (a->payadjust.count > 0) {
-		st = store_stmt(a->store, "SELECT id FROM payment WHERE date > ?1");
-		store_bind_text(st, 1, a->as_of);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-			bitset_add(&a->paid_later, sqlite3_column_int64(st, 0));
-		if ((rc = step_error(a, st, rc, cause)) != DUN_OK)
-			return rc;
-	}
 	st = store_stmt(a->store, "SELECT coalesce(customer_id, 0), date, currency, unapplied FROM payment WHERE id = ?1");
 	for (size_t i = 0; i < a->payadjust.cap; i++) {
 		struct id_entry *e = &a->payadjust.slots[i];
-		if (e->id == 0 || e->used || bitset_has(&a->paid_later, e->id))
+		if (e->id == 0 || e->used)
 			continue;
 		sqlite3_reset(st);
 		sqlite3_bind_int64(st, 1, e->id);
@@ -503,6 +519,7 @@ int aging_compute(struct store *s, const struct aging_options *o,
 	bitset_init(&a.disputes.filter, invoices);
 	bitset_init(&a.payadjust.filter, payments);
 	bitset_init(&a.paid_later, payments);
+	bitset_init(&a.issued_later, invoices);
 	struct rows out = {0};
 	if ((rc = load_history(&a, cause)) == DUN_OK &&
 	    (rc = scan_invoices(&a, cause)) == DUN_OK &&
@@ -517,6 +534,7 @@ int aging_compute(struct store *s, const struct aging_options *o,
 	free(a.payadjust.filter.words);
 	free(a.disputes.filter.words);
 	free(a.paid_later.words);
+	free(a.issued_later.words);
 	fx_free(a.fx);
 	if (rc != DUN_OK) {
 		aging_free(out.rows, out.count);
