@@ -51,6 +51,7 @@ struct customer {
 /* A string-keyed hash table of int values; ambiguity is value -2. */
 struct table {
 	char **keys;
+	uint64_t *hashes;          /* compared before the keys */
 	int *values;
 	size_t cap, n;
 };
@@ -96,10 +97,10 @@ static uint64_t hash(const char *s)
 	return h;
 }
 
-static size_t table_slot(const struct table *t, const char *key)
+static size_t table_slot(const struct table *t, const char *key, uint64_t h)
 {
-	size_t i = hash(key) & (t->cap - 1);
-	while (t->keys[i] != NULL && strcmp(t->keys[i], key) != 0)
+	size_t i = h & (t->cap - 1);
+	while (t->keys[i] != NULL && (t->hashes[i] != h || strcmp(t->keys[i], key) != 0))
 		i = (i + 1) & (t->cap - 1);
 	return i;
 }
@@ -108,7 +109,7 @@ static int table_get(const struct table *t, const char *key)
 {
 	if (t->cap == 0)
 		return -1;
-	size_t i = table_slot(t, key);
+	size_t i = table_slot(t, key, hash(key));
 	return t->keys[i] != NULL ? t->values[i] : -1;
 }
 
@@ -120,20 +121,25 @@ static int table_put(struct table *t, const char *key, int value, bool unique)
 		struct table old = *t;
 		t->cap = t->cap == 0 ? 1024 : t->cap * 2;
 		t->keys = xcalloc(t->cap, sizeof *t->keys);
+		t->hashes = xcalloc(t->cap, sizeof *t->hashes);
 		t->values = xcalloc(t->cap, sizeof *t->values);
 		for (size_t i = 0; i < old.cap; i++) {
 			if (old.keys[i] != NULL) {
-				size_t j = table_slot(t, old.keys[i]);
+				size_t j = table_slot(t, old.keys[i], old.hashes[i]);
 				t->keys[j] = old.keys[i];
+				t->hashes[j] = old.hashes[i];
 				t->values[j] = old.values[i];
 			}
 		}
 		free(old.keys);
+		free(old.hashes);
 		free(old.values);
 	}
-	size_t i = table_slot(t, key);
+	uint64_t h = hash(key);
+	size_t i = table_slot(t, key, h);
 	if (t->keys[i] == NULL) {
 		t->keys[i] = xstrdup(key);
+		t->hashes[i] = h;
 		t->values[i] = value;
 		t->n++;
 		return -1;
@@ -151,6 +157,7 @@ static void table_free(struct table *t)
 	for (size_t i = 0; i < t->cap; i++)
 		free(t->keys[i]);
 	free(t->keys);
+	free(t->hashes);
 	free(t->values);
 	memset(t, 0, sizeof *t);
 }
@@ -237,7 +244,7 @@ static bool noise_word(const char *w, size_t n)
 		"the", "et", "and", "cie", "group", "groupe",
 	};
 	for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-		if (strlen(words[i]) == n && memcmp(words[i], w, n) == 0)
+		if (strncmp(words[i], w, n) == 0 && words[i][n] == '\0')
 			return true;
 	return false;
 }
