@@ -1,6 +1,7 @@
 /* Bank statements: format detection and what the four parsers share. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,7 +142,19 @@ void bank_file_free(struct bank_file *f)
 		free(st->account);
 	}
 	free(f->statements);
+	for (size_t i = 0; i < f->nwarnings; i++)
+		free(f->warnings[i]);
+	free(f->warnings);
 	memset(f, 0, sizeof *f);
+}
+
+void bank_warn(struct bank_file *f, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	f->warnings = xreallocarray(f->warnings, f->nwarnings + 1, sizeof *f->warnings);
+	f->warnings[f->nwarnings++] = xvasprintf(fmt, ap);
+	va_end(ap);
 }
 
 struct bank_statement *bank_statement_add(struct bank_file *f)

@@ -52,6 +52,9 @@ struct bank_file {
 	enum bank_format format;
 	struct bank_statement *statements;
 	size_t nstatements, cap;
+	/* What was tolerated ("FILE:LINE: FIELD "VALUE": why"), for the user. */
+	char **warnings;
+	size_t nwarnings;
 };
 
 /* How a CSV bank export names its columns (header names, matched
@@ -85,6 +88,7 @@ int bank_ofx_parse(const char *path, const char *data, size_t size, struct bank_
 int bank_csv_parse(const char *path, const struct bank_csv_map *map, struct bank_file *out, char **cause);
 
 /* Helpers the parsers share. */
+void bank_warn(struct bank_file *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 struct bank_statement *bank_statement_add(struct bank_file *f);
 /* A new zeroed line with every string "" at the end of st. */
 struct bank_line *bank_line_add(struct bank_statement *st, long position);

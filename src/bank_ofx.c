@@ -127,8 +127,11 @@ static int leaf(struct parser *p, const char *tag, const char *value, long line)
 		const char *why;
 		/* An empty ledger balance is tolerated: the statement is checked
 		 * without it. */
-		if (*value == '\0')
+		if (*value == '\0') {
+			bank_warn(p->out, "%s:%ld: BALAMT \"\": empty ledger balance, the lines are not checked against it",
+			    p->path, line);
 			return DUN_OK;
+		}
 		const char *text = value[0] == '+' ? value + 1 : value;
 		if (!bank_amount_parse(text, p->st->currency, '.', &amount, &why))
 			return fail(p, line, "BALAMT", value, why);

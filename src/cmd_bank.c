@@ -249,6 +249,8 @@ int cmd_import_bank(struct cmd_ctx *ctx, int argc, char **argv)
 		bank_file_free(&f);
 		return rc;
 	}
+	for (size_t i = 0; i < f.nwarnings; i++)
+		fprintf(ctx->err, "dun: warning: %s\n", f.warnings[i]);
 	struct counts n = { 0 };
 	if ((rc = store_begin(s, &cause)) != DUN_OK) {
 		bank_file_free(&f);

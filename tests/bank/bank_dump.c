@@ -50,6 +50,8 @@ int main(int argc, char **argv)
 		free(cause);
 		return rc;
 	}
+	for (size_t i = 0; i < f.nwarnings; i++)
+		fprintf(stderr, "dun: warning: %s\n", f.warnings[i]);
 	for (size_t i = 0; i < f.nstatements; i++) {
 		const struct bank_statement *st = &f.statements[i];
 		printf("{\"statement\": %zu", i + 1);
