@@ -91,7 +91,7 @@ static struct id_entry *id_map_slot(struct id_map *m, int64_t id)
 static struct id_entry *id_map_find(struct id_map *m, int64_t id, bool insert)
 {
 	if (insert && (m->count + 1) * 2 > m->cap) {
-		struct id_map grown = {.cap = m->cap ? m->cap * 2 : 64, .count = m->count};
+		struct id_map grown = {.cap = m->cap ? m->cap * 2 : 64, .count = m->count, .filter = m->filter};
 		grown.slots = xcalloc(grown.cap, sizeof *grown.slots);
 		for (size_t i = 0; i < m->cap; i++)
 			if (m->slots[i].id)
