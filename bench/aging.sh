@@ -25,7 +25,10 @@ hyperfine --warmup 1 --runs "${RUNS:-7}" --export-json "$out.json" \
 	-n "sql aging past" "sqlite3 -csv '$db' <'$out.past.sql'"
 python3 - "$out.json" <<'PY'
 import json, sys
-r = {x["command"]: x["median"] for x in json.load(open(sys.argv[1]))["results"]}
+res = json.load(open(sys.argv[1]))["results"]
+r = {x["command"]: x["median"] for x in res}
+cpu = {x["command"]: x["user"] + x["system"] for x in res}
+print("mean CPU (user+sys): " + ", ".join(f"{k} {v:.3f} s" for k, v in cpu.items()))
 base = r["sql aging"]
 print(f"median: sql aging {base:.3f} s")
 for name, bar in (("dun aging", 1.0), ("dun aging past", 3.0)):

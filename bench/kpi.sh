@@ -21,7 +21,10 @@ hyperfine --warmup 1 --runs "${RUNS:-7}" --export-json "$out.json" \
 	-n "dun kpi" "'$dun' --db '$db' kpi"
 python3 - "$out.json" <<'PY'
 import json, sys
-r = {x["command"]: x["median"] for x in json.load(open(sys.argv[1]))["results"]}
+res = json.load(open(sys.argv[1]))["results"]
+r = {x["command"]: x["median"] for x in res}
+cpu = {x["command"]: x["user"] + x["system"] for x in res}
+print("mean CPU (user+sys): " + ", ".join(f"{k} {v:.3f} s" for k, v in cpu.items()))
 ratio = r["dun kpi"] / r["sql aging"]
 print(f"median: dun kpi {r['dun kpi']:.3f} s, sql aging {r['sql aging']:.3f} s: {ratio:.2f}x (bar 1.0x: {'ok' if ratio <= 1 else 'MISSED'});"
       f" sql kpi {r['sql kpi']:.3f} s: {r['dun kpi'] / r['sql kpi']:.2f}x")
