@@ -175,6 +175,26 @@ static void test_converted_at_d(void **state)
 	expect_kpis(f, date_from_ymd(2026, 3, 31), 90, want);
 }
 
+/* Nothing to measure: zero amounts, n/a ratios, countback 0.0. Then one
+ * invoice of exactly one window's sales: countback stops when nothing is
+ * left, at that window's 31 days, not at 24 months. */
+static void test_empty_and_exact(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const empty[KPI_COUNT] = {
+		"0.00", "0.00", "0.00", NULL, "0.00", NULL, NULL, NULL, "0.0", NULL, NULL, NULL, "0.00",
+	};
+	expect_kpis(f, date_from_ymd(2026, 3, 31), 90, empty);
+	/* 100.00 issued 03-10, due 04-09: all current; sales 100 over P = 31;
+	 * dso = 100 * 31 / 100 = 31.0; cei: ar at 02-28 = 0: (0 + 100 - 100) /
+	 * (0 + 100 - 100) is n/a; ar_average: 9 days at 0, 22 at 100 = 70.97. */
+	fixture_invoice(f, fixture_customer(f, "A", "", ""), "F1", "2026-03-10", "2026-04-09", "EUR", 10000);
+	static const char *const exact[KPI_COUNT] = {
+		"100.00", "100.00", "0.00", "0.0000", "100.00", "31.0", "31.0", "0.0", "31.0", NULL, NULL, NULL, "70.97",
+	};
+	expect_kpis(f, date_from_ymd(2026, 3, 31), 31, exact);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -182,6 +202,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_zero_sales, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_countback_31st, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_converted_at_d, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_empty_and_exact, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
