@@ -85,6 +85,7 @@ struct ui {
 	struct background *background; /* the scoring thread, or NULL */
 	struct worker *worker;   /* whole-ledger computations (worker.h), or NULL */
 	unsigned view_generation; /* bumped when a view opens: older jobs are stale */
+	_Atomic int64_t aging_wanted; /* the customer whose aging the worker should compute */
 };
 
 /* Shows a message on the bottom line until the next key. */

@@ -2,13 +2,16 @@
  * the first pane drives the other three: its aging, its invoices (open
  * items, or all with o) and its activity, newest first. */
 #include <curses.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include "aging.h"
 #include "list.h"
 #include "money.h"
 #include "screen.h"
+#include "status.h"
 #include "view.h"
+#include "worker.h"
 #include "xalloc.h"
 
 enum pane { PANE_CUSTOMERS, PANE_AGING, PANE_INVOICES, PANE_ACTIVITY, PANE_COUNT };
@@ -22,6 +25,7 @@ struct customers {
 	struct aging_row *aging;    /* the shown customer's aging, one row */
 	int naging;
 	char *aging_error;
+	int64_t aging_customer;     /* whose aging cv->aging holds */
 	int box_y[PANE_COUNT], box_x[PANE_COUNT], box_h[PANE_COUNT], box_w[PANE_COUNT];
 };
 
@@ -209,23 +213,79 @@ static const struct list_source activity_source = {
 
 /* ---- the view ---- */
 
+/* The selection's aging is computed on the worker: aging_compute reads
+ * ledger-wide history, so on a large ledger it would slow every key. Keys
+ * that move faster than the worker only leave the last customer to do:
+ * a queued job for a customer no longer wanted does nothing. */
+struct aging_job {
+	struct worker_job job;
+	struct customers *cv;
+	_Atomic int64_t *wanted;
+	int64_t customer_id;
+	struct aging_options options;
+	struct aging_row *rows;
+	int nrows;
+	int status;
+	char *cause;
+};
+
+static void aging_run(struct worker_job *job, struct store *s)
+{
+	struct aging_job *a = (struct aging_job *)job;
+	if (atomic_load(a->wanted) != a->customer_id || s == NULL) {
+		a->status = -1;
+		return;
+	}
+	a->status = aging_compute(s, &a->options, &a->rows, &a->nrows, &a->cause);
+}
+
+static void aging_done(struct worker_job *job, struct ui *ui)
+{
+	struct aging_job *a = (struct aging_job *)job;
+	if (ui != NULL && job->generation == ui->view_generation && a->status >= 0 &&
+	    a->cv->shown == a->customer_id) {
+		struct customers *cv = a->cv;
+		aging_free(cv->aging, cv->naging);
+		free(cv->aging_error);
+		cv->aging = a->rows;
+		cv->naging = a->nrows;
+		cv->aging_error = a->cause;
+		if (a->status != DUN_OK) {
+			aging_free(cv->aging, cv->naging);
+			cv->aging = NULL;
+			cv->naging = 0;
+		}
+		cv->aging_customer = a->customer_id;
+		a->rows = NULL;
+		a->nrows = 0;
+		a->cause = NULL;
+		ui->dirty |= UI_REDRAW;
+	}
+	aging_free(a->rows, a->nrows);
+	free(a->cause);
+	free(a);
+}
+
 static void load_aging(struct customers *cv)
 {
-	aging_free(cv->aging, cv->naging);
-	cv->aging = NULL;
-	cv->naging = 0;
-	free(cv->aging_error);
-	cv->aging_error = NULL;
-	if (cv->shown == 0)
-		return;
-	struct aging_options o = cv->ui->aging;
-	o.by = AGING_BY_CUSTOMER;
-	o.customer_id = cv->shown;
-	o.currency = NULL;
-	if (aging_compute(cv->ui->store, &o, &cv->aging, &cv->naging, &cv->aging_error) != 0) {
+	atomic_store(&cv->ui->aging_wanted, cv->shown);
+	if (cv->shown == 0) {
+		aging_free(cv->aging, cv->naging);
 		cv->aging = NULL;
 		cv->naging = 0;
+		return;
 	}
+	struct aging_job *a = xcalloc(1, sizeof *a);
+	a->job.run = aging_run;
+	a->job.done = aging_done;
+	a->cv = cv;
+	a->wanted = &cv->ui->aging_wanted;
+	a->customer_id = cv->shown;
+	a->options = cv->ui->aging;
+	a->options.by = AGING_BY_CUSTOMER;
+	a->options.customer_id = cv->shown;
+	a->options.currency = NULL;
+	ui_job(cv->ui, &a->job);
 }
 
 /* The other panes follow the customer selected in the first. */
@@ -272,6 +332,10 @@ static void draw_aging(struct customers *cv, int y, int x, int height, int width
 	screen_box(y, x, height, width, title, focused);
 	free(title);
 	int inner = width - 2, line = y + 1, bottom = y + height - 1;
+	if (cv->aging_customer != cv->shown) {
+		screen_text(line, x + 1, inner, "computing…", false, STYLE_DIM);
+		return;
+	}
 	if (cv->aging_error != NULL) {
 		screen_text(line, x + 1, inner, cv->aging_error, false, STYLE_ERROR);
 		return;
