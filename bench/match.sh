@@ -31,7 +31,7 @@ forget_demo_payments="DELETE FROM payment WHERE unapplied = amount
 
 echo "== quality: $month lines on $(basename "$ledger")"
 python3 "$here/match-gen.py" "$ledger" "$work/month" --lines "$month" --seed 1
-cp "$ledger" "$work/month.db"
+sqlite3 "$ledger" ".backup '$work/month.db'"
 sqlite3 "$work/month.db" "$forget_demo_payments"
 "$DUN" --db "$work/month.db" import bank "$work/month/lines.xml"
 "$DUN" --db "$work/month.db" match --apply >"$work/month/match.csv"
@@ -39,7 +39,7 @@ python3 "$here/match-eval.py" "$work/month/truth.csv" "$work/month/match.csv"
 
 echo "== speed: $speed lines"
 python3 "$here/match-gen.py" "$ledger" "$work/speed" --lines "$speed" --seed 2
-cp "$ledger" "$work/speed.db"
+sqlite3 "$ledger" ".backup '$work/speed.db'"
 sqlite3 "$work/speed.db" "$forget_demo_payments"
 /usr/bin/time -f "import bank: %e s, %M KiB" "$DUN" --db "$work/speed.db" import bank "$work/speed/lines.xml"
 # The patterns of src/match.c shape_patterns for the ledger's shapes: one

@@ -1133,8 +1133,10 @@ int match_run(struct store *s, const char *extra_patterns, int threshold, bool a
 		p->payer_account = xstrdup(store_column_text(st, 9));
 	}
 	sqlite3_reset(st);
-	qsort(reversed, nreversed, sizeof *reversed, by_id);
-	qsort(pays, n, sizeof *pays, by_date);
+	if (nreversed > 0)
+		qsort(reversed, nreversed, sizeof *reversed, by_id);
+	if (n > 0)
+		qsort(pays, n, sizeof *pays, by_date);
 	struct match_proposal proposal;
 	for (size_t i = 0; i < n && rc == DUN_OK; i++) {
 		/* A payment its bank reversed is no money to match. */
