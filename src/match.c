@@ -851,20 +851,35 @@ static bool names_agree(const char *a, const char *b)
 	return same;
 }
 
-/* Of customers of one name (a chain from payer_of), the only one with an
- * open invoice of exactly the amount, or -1. */
+/* Whether the amount pays one of the customer's open invoices, or its
+ * oldest ones exactly. */
+static bool amount_fits(const struct matcher *m, int customer, const struct match_payment *p)
+{
+	const struct customer *cu = &m->customers[customer];
+	money_t sum = 0;
+	for (int i = cu->first; i < cu->first + cu->count; i++) {
+		const struct invoice *inv = &m->invoices[i];
+		if (inv->open <= 0 || strcmp(inv->currency, p->currency) != 0)
+			continue;
+		if (inv->open == p->unapplied)
+			return true;
+		if (sum < p->unapplied)
+			sum += inv->open;
+	}
+	return sum == p->unapplied;
+}
+
+/* Of customers of one name (a chain from payer_of), the only one the
+ * amount fits, or -1. */
 static int only_with_amount(const struct matcher *m, int head, const struct match_payment *p)
 {
 	int found = -1;
 	for (int c = head; c >= 0; c = m->customers[c].next_same) {
-		const struct customer *cu = &m->customers[c];
-		for (int i = cu->first; i < cu->first + cu->count; i++) {
-			if (m->invoices[i].open == p->unapplied && strcmp(m->invoices[i].currency, p->currency) == 0) {
-				if (found >= 0 && found != c)
-					return -1;
-				found = c;
-			}
-		}
+		if (!amount_fits(m, c, p))
+			continue;
+		if (found >= 0)
+			return -1;
+		found = c;
 	}
 	return found;
 }
