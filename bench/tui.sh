@@ -41,9 +41,13 @@ run() {	# run DB: prints "first_frame_ms j_mean_ms j_p95_ms pgdn_mean_ms rss_kib
 	first=$(( $(now) - t0 ))
 	wait_re '\[Call list .* 1/[0-9]+\]'
 	ready=$(( $(now) - t0 ))
-	# measure keys in steady state: after the start-up rescoring
-	n=0
-	while screen | tail -1 | grep -q '… [0-9]*%' && [ $n -lt 1200 ]; do sleep 0.1; n=$((n + 1)); done
+	# measure keys in steady state: once the start-up rescoring has shown
+	# no progress for 3 s (at most 5 minutes)
+	n=0 quiet=0
+	while [ $quiet -lt 30 ] && [ $n -lt 3000 ]; do
+		if screen | tail -1 | grep -q '… [0-9]*%'; then quiet=0; else quiet=$((quiet + 1)); fi
+		sleep 0.1; n=$((n + 1))
+	done
 	tmux -L "$sock" send-keys 2
 	wait_re '\[Customers 1/[0-9]+\]'
 	: >"$work/j"

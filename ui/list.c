@@ -371,7 +371,7 @@ void list_draw(struct list *l, int y, int x, int height, int width, bool focused
 		return;
 	}
 	if (l->nrows == 0 && height > 1)
-		screen_text(y + 1, x, width, "(nothing here)", false, STYLE_DIM);
+		screen_text(y + 1, x, width, l->empty ? l->empty : "(nothing here)", false, STYLE_DIM);
 	for (int i = 0; i < l->nrows && i + 1 < height; i++) {
 		const struct list_row *row = &l->rows[i];
 		int style = row->style;

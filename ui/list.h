@@ -69,6 +69,7 @@ struct list {
 	int height;              /* rows the window shows */
 	int hscroll;             /* columns scrolled out after the frozen ones */
 	char *error;             /* the last database error, shown instead of rows */
+	const char *empty;       /* shown when there are no rows; NULL: "(nothing here)" */
 };
 
 void list_init(struct list *l, const struct list_source *src, struct store *store, void *data);

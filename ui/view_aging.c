@@ -301,6 +301,7 @@ static void grid_draw(struct ui *ui, void *state, int y, int height, int width)
 		screen_text(y + 1, 1, width - 2, g->error, false, STYLE_ERROR);
 		return;
 	}
+	g->list.empty = g->computing ? "computing…" : "nothing open";
 	list_draw(&g->list, y + 1, 1, height - 3, width - 2, true);
 	if (g->totals[0] != NULL)
 		list_draw_cells(&g->list, y + height - 2, 1, width - 2, g->totals, STYLE_TITLE);

@@ -180,6 +180,7 @@ static void calllist_draw(struct ui *ui, void *state, int y, int height, int wid
 	struct calllist *cl = state;
 	const char *who = ui->ctx->config.ui_collector;
 	char *title = xasprintf("Call list — %s%s", who && *who ? who : "everyone", cl->ranking ? " (ranking…)" : "");
+	cl->list.empty = cl->ranking ? "ranking the ledger…" : "nobody to call today";
 	view_draw_list(ui, &cl->list, title, y, 0, height, width, true);
 	free(title);
 }
