@@ -44,13 +44,13 @@ static void test_edit_written_with_activity(void **state)
 	char *cause = NULL;
 	load(f, &e);
 	assert_int_equal(e.version, 1);
-	char *old_phone = (char *)e.phone;
+	char *old_phone = (char *)e.phone, *old_terms = (char *)e.terms;
 	e.phone = "+33 1 00 00 00 00";
 	e.terms = "NET45";
 	e.credit_limit = 500000;
 	assert_int_equal(customer_update(f->store, &e, &cause), DUN_OK);
 	e.phone = old_phone;
-	e.terms = NULL;
+	e.terms = old_terms;
 	customer_edit_free(&e);
 	assert_int_equal(fixture_int(f, "SELECT version FROM customer WHERE id = 1"), 2);
 	assert_int_equal(fixture_int(f, "SELECT count(*) FROM customer WHERE terms = 'net 45' AND phone = '+33 1 00 00 00 00'"), 1);
