@@ -160,7 +160,8 @@ int ui_dispatch(struct ui *ui, int argc, char **argv, char **output)
 static void start_background(struct ui *ui)
 {
 	char *cause = NULL;
-	if (getenv("DUN_NO_BACKGROUND") != NULL)
+	const char *off = getenv("DUN_NO_BACKGROUND");
+	if (off != NULL && *off != '\0')
 		return;
 	if (background_start(store_path(ui->store), ui->ctx->today, &ui->background, &cause) != DUN_OK) {
 		ui_message(ui, true, "no background scoring: %s", cause ? cause : "?");

@@ -18,6 +18,6 @@ tui_wait "the disputes" "Open disputes"
 n=0
 while tui_screen | grep -q "scoring…\|reading…\|fitting…" && [ $n -lt 250 ]; do sleep 0.02; n=$((n + 1)); done
 tui_keys 2
-tui_wait "the risk classes arrive from the background scoring" "C00001   "
+tui_wait_re "the risk classes arrive from the background scoring" "^│C00001 .* [A-E] +[0-9,.]*│"
 tui_keys q q q
 tui_wait "quits" "[exit 0]"

@@ -45,6 +45,19 @@ tui_wait() {
 	return 1
 }
 
+# tui_wait_re NAME REGEX: the same with an extended regular expression.
+tui_wait_re() {
+	name=$1 re=$2 n=0
+	while [ $n -lt $((TUI_TIMEOUT * 50)) ]; do
+		if tui_screen | grep -qE -- "$re"; then ok "$name"; return 0; fi
+		sleep 0.02; n=$((n + 1))
+	done
+	not_ok "$name"
+	echo "# waited for /$re/"
+	tui_screen | sed 's/^/# | /'
+	return 1
+}
+
 # tui_expect NAME FILE: passes when the screen equals expected/FILE.
 tui_expect() {
 	name=$1 file="$TUI_EXPECTED/$2" n=0
