@@ -34,7 +34,8 @@ int worker_fd(const struct worker *w);
 void worker_collect(struct worker *w, struct ui *ui);
 /* True while jobs are queued or running. */
 int worker_busy(struct worker *w);
-/* Stops the thread after the running job, drops queued and finished jobs
- * through their done functions with ui NULL, and frees everything. */
+/* Stops the thread (interrupting the running job's SQL), drops queued and
+ * finished jobs through their done functions with ui NULL, and frees
+ * everything. */
 void worker_stop(struct worker *w);
 #endif
