@@ -3,7 +3,7 @@
 # back, with NO_COLOR; its empty state without a ledger; and a change made
 # by another process showing within a second.
 . "$top_srcdir/tests/tui/lib.sh"
-plan 12
+plan 14
 tui_start 80 24 --db ledger.db
 tui_expect "without a ledger, it says how to import or build the demo" sizes-empty.txt
 tui_keys q
@@ -32,3 +32,10 @@ tui_keys q q q
 tui_wait "quits" "[exit 0]"
 NO_COLOR=1 tui_start 80 24 --db "$DB"
 tui_wait "NO_COLOR draws the same screen" "Call list"
+# xterm mouse reports (TERM=screen in tmux): a click on the fifth line
+# selects the third customer, a wheel turn down moves three rows.
+tui_keys 2
+tui_keys -l "$(printf '\033[M +%%\033[M#+%%')"
+tui_wait "a click selects the row under it" "[Customers 3/8]"
+tui_keys -l "$(printf '\033[Ma+%%')"
+tui_wait "the wheel scrolls" "[Customers 6/8]"
