@@ -303,7 +303,8 @@ void command_help(struct buf *b)
 		buf_printf(b, "%s%-3s %-12s%s", i % 4 ? "" : "  ", key_table[i].name, key_table[i].command,
 		    i % 4 == 3 || i + 1 == n ? "\n" : "");
 	buf_puts(b, "  arrows, hjkl, PgUp/PgDn, Home/End, g/G move; Tab / Shift-Tab change pane;\n"
-	    "  Enter drills down; o shows paid invoices too; s / S sort the aging grid;\n"
+	    "  Enter drills down (on the aging pane: the portfolio and back); o shows paid\n"
+	    "  invoices too; s / S sort the aging grid;\n"
 	    "  after a search n / N step through matches until Esc; the mouse selects and scrolls.\n\n");
 	buf_puts(b, "Workstation commands (type : then the command; Tab completes, Up/Down recall)\n");
 	for (int i = 0; ui_commands[i].name != NULL; i++) {

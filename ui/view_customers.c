@@ -22,6 +22,7 @@ struct customers {
 	enum pane focus;
 	int64_t shown;              /* the customer the other panes show */
 	bool all_invoices;          /* o: paid invoices too */
+	bool portfolio;             /* Enter on the aging pane: the whole ledger's aging */
 	struct aging_row *aging;    /* the shown customer's aging, one row */
 	int naging;
 	char *aging_error;
@@ -217,6 +218,13 @@ static const struct list_source activity_source = {
  * ledger-wide history, so on a large ledger it would slow every key. Keys
  * that move faster than the worker only leave the last customer to do:
  * a queued job for a customer no longer wanted does nothing. */
+/* What the aging pane shows: the selected customer, or -1 for the
+ * portfolio (asked for, or when no customer is selected). */
+static int64_t aging_target(const struct customers *cv)
+{
+	return cv->portfolio || cv->shown == 0 ? -1 : cv->shown;
+}
+
 struct aging_job {
 	struct worker_job job;
 	struct customers *cv;
@@ -243,7 +251,7 @@ static void aging_done(struct worker_job *job, struct ui *ui)
 {
 	struct aging_job *a = (struct aging_job *)job;
 	if (ui != NULL && job->generation == ui->view_generation && a->status >= 0 &&
-	    a->cv->shown == a->customer_id) {
+	    aging_target(a->cv) == a->customer_id) {
 		struct customers *cv = a->cv;
 		aging_free(cv->aging, cv->naging);
 		free(cv->aging_error);
@@ -268,22 +276,17 @@ static void aging_done(struct worker_job *job, struct ui *ui)
 
 static void load_aging(struct customers *cv)
 {
-	atomic_store(&cv->ui->aging_wanted, cv->shown);
-	if (cv->shown == 0) {
-		aging_free(cv->aging, cv->naging);
-		cv->aging = NULL;
-		cv->naging = 0;
-		return;
-	}
+	int64_t target = aging_target(cv);
+	atomic_store(&cv->ui->aging_wanted, target);
 	struct aging_job *a = xcalloc(1, sizeof *a);
 	a->job.run = aging_run;
 	a->job.done = aging_done;
 	a->cv = cv;
 	a->wanted = &cv->ui->aging_wanted;
-	a->customer_id = cv->shown;
+	a->customer_id = target;
 	a->options = cv->ui->aging;
-	a->options.by = AGING_BY_CUSTOMER;
-	a->options.customer_id = cv->shown;
+	a->options.by = target < 0 ? AGING_BY_TOTAL : AGING_BY_CUSTOMER;
+	a->options.customer_id = target < 0 ? 0 : target;
 	a->options.currency = NULL;
 	ui_job(cv->ui, &a->job);
 }
@@ -298,7 +301,8 @@ static void follow(struct customers *cv, bool force)
 	cv->shown = id;
 	list_reload(&cv->invoices);
 	list_reload(&cv->activity);
-	load_aging(cv);
+	if (!cv->portfolio || force)
+		load_aging(cv);
 }
 
 static void *customers_open(struct ui *ui)
@@ -328,11 +332,12 @@ static void customers_close(struct ui *ui, void *state)
 static void draw_aging(struct customers *cv, int y, int x, int height, int width, bool focused)
 {
 	const struct list_row *row = list_selected(&cv->customers);
-	char *title = xasprintf("Aging %s", row ? row->cell[0] : "");
+	char *title = aging_target(cv) < 0 ? xstrdup("Aging — portfolio")
+	    : xasprintf("Aging %s", row ? row->cell[0] : "");
 	screen_box(y, x, height, width, title, focused);
 	free(title);
 	int inner = width - 2, line = y + 1, bottom = y + height - 1;
-	if (cv->aging_customer != cv->shown) {
+	if (cv->aging_customer != aging_target(cv)) {
 		screen_text(line, x + 1, inner, "computing…", false, STYLE_DIM);
 		return;
 	}
@@ -446,6 +451,11 @@ static int customers_key(struct ui *ui, void *state, int key)
 		}
 		if (cv->focus == PANE_INVOICES) {
 			cv->focus = PANE_ACTIVITY;
+			return UI_REDRAW;
+		}
+		if (cv->focus == PANE_AGING) {
+			cv->portfolio = !cv->portfolio;
+			load_aging(cv);
 			return UI_REDRAW;
 		}
 		return UI_HANDLED;

@@ -4,7 +4,7 @@
 # through them, the aging grid sorted and drilled into, the disputes, the
 # help generated from the command tables, and q backing out to the end.
 . "$top_srcdir/tests/tui/lib.sh"
-plan 15
+plan 18
 fixture_ledger
 "$DUN" --db "$DB" log BRUN --dispute INV-2002 pricing --owner carol >/dev/null
 tui_start 100 30 --db "$DB"
@@ -15,6 +15,11 @@ tui_keys j Tab Tab
 tui_expect "j moves the selection, the other panes follow; Tab reaches the invoices" views-customers-moved.txt
 tui_keys o
 tui_wait "o shows paid invoices too" "INV-2001"
+tui_keys BTab Enter
+tui_wait "Enter on the aging pane shows the portfolio's" "Aging — portfolio"
+tui_wait "with the ledger's total" "55,760.50"
+tui_keys Enter Tab
+tui_wait "and Enter again the selection's" "Aging BRUN"
 tui_keys 3
 tui_expect "3 shows the aging grid, largest total first, with totals" views-aging.txt
 tui_keys s
