@@ -4,7 +4,7 @@
 # named, not fatal. The ':' line runs CLI commands (output in a pager) and
 # UI commands, with history and Tab completion.
 . "$top_srcdir/tests/tui/lib.sh"
-plan 14
+plan 16
 fixture_ledger
 tui_start 100 30 --db "$DB"
 tui_wait "starts" "Call list"
@@ -46,3 +46,7 @@ tui_keys Enter
 tui_wait ":goto opens the customer" "Aging DELTA"
 tui_keys : && tui_type "nosuch" && tui_keys Enter
 tui_wait "an unknown command is named" "unknown command: nosuch"
+tui_keys 3 : && tui_type "buckets 30,60" && tui_keys Enter
+tui_wait ":buckets changes the aging grid's columns" "61+"
+tui_keys : && tui_type "basis invoice" && tui_keys Enter
+tui_wait ":basis invoice ages by days since issue" "days since issue"
