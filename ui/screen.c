@@ -3,7 +3,6 @@
  * never writes raw control characters to the terminal. */
 #include "screen.h"
 #include <locale.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,16 +86,6 @@ void screen_text(int y, int x, int width, const char *s, bool right, enum screen
 	mvaddstr(y, x, b.data);
 	attrset(A_NORMAL);
 	buf_free(&b);
-}
-
-void screen_textf(int y, int x, int width, enum screen_style style, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	char *s = xvasprintf(fmt, ap);
-	va_end(ap);
-	screen_text(y, x, width, s, false, style);
-	free(s);
 }
 
 int screen_wrap(int y, int x, int width, int max_lines, const char *s, enum screen_style style)

@@ -40,9 +40,6 @@ attr_t screen_attr(enum screen_style style);
  * width, with control characters and invalid bytes shown as '?'. Nothing
  * happens when the position or width is off screen. */
 void screen_text(int y, int x, int width, const char *s, bool right, enum screen_style style);
-/* printf into screen_text. */
-void screen_textf(int y, int x, int width, enum screen_style style, const char *fmt, ...)
-    __attribute__((format(printf, 5, 6)));
 /* Writes s from (y, x) wrapped at spaces into lines of width columns, at
  * most max_lines; returns the lines used. */
 int screen_wrap(int y, int x, int width, int max_lines, const char *s, enum screen_style style);

@@ -25,7 +25,6 @@ struct search {
 	char start[LIST_KEY_TEXT];  /* where the scan began */
 	char at[LIST_KEY_TEXT];     /* last key read in this phase */
 	bool at_inclusive;
-	char found[LIST_KEY_TEXT];  /* the code shown last */
 };
 
 static void release(struct search *s)
@@ -45,11 +44,6 @@ void search_free(struct ui *ui)
 		release(ui->search);
 	free(ui->search);
 	ui->search = NULL;
-}
-
-const char *search_origin(struct ui *ui)
-{
-	return ui->search ? ui->search->found : "";
 }
 
 bool search_start(struct ui *ui, const char *pattern, const char *from, bool skip_from,
@@ -98,7 +92,6 @@ static double elapsed_ms(const struct timespec *t0)
 static void found(struct ui *ui, int64_t customer_id, const char *code, const char *invoice)
 {
 	struct search *s = ui->search;
-	snprintf(s->found, sizeof s->found, "%s", code);
 	s->phase = PHASE_IDLE;
 	if (ui->view->show_customer == NULL || !ui->view->show_customer(ui, ui->view_state, customer_id, code))
 		ui_show_customer(ui, customer_id, code);

@@ -15,7 +15,5 @@ bool search_start(struct ui *ui, const char *pattern, const char *from, bool ski
     bool backward, char *why, int size);
 /* Runs one slice of a search in progress; true while it goes on. */
 bool search_idle(struct ui *ui);
-/* The code of the customer the search last stopped on (or ""). */
-const char *search_origin(struct ui *ui);
 void search_free(struct ui *ui);
 #endif

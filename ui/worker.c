@@ -101,14 +101,6 @@ int worker_fd(const struct worker *w)
 	return w->pipe[0];
 }
 
-int worker_busy(struct worker *w)
-{
-	pthread_mutex_lock(&w->lock);
-	int busy = w->queue != NULL || w->running > 0;
-	pthread_mutex_unlock(&w->lock);
-	return busy;
-}
-
 void worker_collect(struct worker *w, struct ui *ui)
 {
 	char drain[64];

@@ -32,8 +32,6 @@ void worker_submit(struct worker *w, struct worker_job *job);
 int worker_fd(const struct worker *w);
 /* Hands finished jobs to their done functions (UI thread). */
 void worker_collect(struct worker *w, struct ui *ui);
-/* True while jobs are queued or running. */
-int worker_busy(struct worker *w);
 /* Stops the thread (interrupting the running job's SQL), drops queued and
  * finished jobs through their done functions with ui NULL, and frees
  * everything. */
