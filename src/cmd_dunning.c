@@ -207,7 +207,6 @@ int cmd_scenarios(struct cmd_ctx *ctx, int argc, char **argv)
 			buf_free(&b);
 		}
 	}
-	if (status == DUN_OK)
-		scenario_set_free(&set);
+	scenario_set_free(&set); /* parsed, or read (emptied on a failure) */
 	return status == DUN_OK ? DUN_OK : cmd_fail(ctx, status, cause);
 }
