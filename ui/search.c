@@ -1,14 +1,13 @@
 /* The scan runs in phases over keyset pages: customers from the starting
  * code to the end, then from the beginning back to it (wrap), then (going
  * forwards) every invoice number. Each slice stops after a time budget. */
-#define PCRE2_CODE_UNIT_WIDTH 8
 #include "search.h"
-#include <pcre2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include "list.h"
+#include "user_regex.h"
 #include "xalloc.h"
 
 #define SEARCH_SLICE_MS 15
@@ -17,9 +16,7 @@
 enum phase { PHASE_IDLE, PHASE_CUSTOMERS, PHASE_WRAP, PHASE_INVOICES };
 
 struct search {
-	pcre2_code *code;
-	pcre2_match_data *match;
-	pcre2_match_context *context;
+	struct user_regex *regex;
 	enum phase phase;
 	bool backward;
 	char start[LIST_KEY_TEXT];  /* where the scan began */
@@ -29,12 +26,8 @@ struct search {
 
 static void release(struct search *s)
 {
-	pcre2_code_free(s->code);
-	pcre2_match_data_free(s->match);
-	pcre2_match_context_free(s->context);
-	s->code = NULL;
-	s->match = NULL;
-	s->context = NULL;
+	user_regex_free(s->regex);
+	s->regex = NULL;
 	s->phase = PHASE_IDLE;
 }
 
@@ -53,21 +46,9 @@ bool search_start(struct ui *ui, const char *pattern, const char *from, bool ski
 		ui->search = xcalloc(1, sizeof *ui->search);
 	struct search *s = ui->search;
 	release(s);
-	int err;
-	PCRE2_SIZE offset;
-	s->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-	    PCRE2_CASELESS | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF, &err, &offset, NULL);
-	if (s->code == NULL) {
-		PCRE2_UCHAR msg[200];
-		pcre2_get_error_message(err, msg, sizeof msg);
-		snprintf(why, (size_t)size, "at %zu: %s", (size_t)offset, (char *)msg);
+	s->regex = user_regex_compile(pattern, why, (size_t)size);
+	if (s->regex == NULL)
 		return false;
-	}
-	pcre2_jit_compile(s->code, PCRE2_JIT_COMPLETE); /* without JIT it still works, slower */
-	s->match = pcre2_match_data_create_from_pattern(s->code, NULL);
-	s->context = pcre2_match_context_create(NULL);
-	pcre2_set_match_limit(s->context, 100000);
-	pcre2_set_depth_limit(s->context, 1000);
 	snprintf(s->start, sizeof s->start, "%s", from ? from : "");
 	snprintf(s->at, sizeof s->at, "%s", s->start);
 	s->at_inclusive = !skip_from;
@@ -78,8 +59,7 @@ bool search_start(struct ui *ui, const char *pattern, const char *from, bool ski
 
 static bool matches(struct search *s, const char *text)
 {
-	int rc = pcre2_match(s->code, (PCRE2_SPTR)text, strlen(text), 0, 0, s->match, s->context);
-	return rc >= 0;
+	return user_regex_match(s->regex, text, strlen(text));
 }
 
 static double elapsed_ms(const struct timespec *t0)
