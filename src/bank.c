@@ -243,7 +243,7 @@ bool bank_amount_parse(const char *text, const char *currency, char mark, money_
 		*why = "not an amount";
 		return false;
 	}
-	return money_parse(text, exponent, mark == ',' ? MONEY_MARK_COMMA : MONEY_MARK_DOT, out, why);
+	return money_parse_row(text, exponent, mark == ',' ? MONEY_MARK_COMMA : MONEY_MARK_DOT, out, why);
 }
 
 void bank_statement_finish(struct bank_statement *st)

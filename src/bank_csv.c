@@ -56,7 +56,7 @@ static int parse_amount(const char *path, long line, const char *field, const ch
 	int exponent = money_exponent(currency);
 	if (*mark == MONEY_MARK_AUTO)
 		*mark = money_detect_mark(text);
-	if (!money_parse(text, exponent < 0 ? 2 : exponent, *mark, out, &why))
+	if (!money_parse_row(text, exponent < 0 ? 2 : exponent, *mark, out, &why))
 		return fail(path, line, field, text, why, cause);
 	return DUN_OK;
 }

@@ -64,7 +64,7 @@ static int log_promise(struct cmd_ctx *ctx, struct store *s, int64_t customer_id
 	money_t amount = 0;
 	const char *why;
 	int exponent = money_exponent(currency);
-	if (rc == DUN_OK && !money_parse(q->rest[0], exponent < 0 ? 2 : exponent, MONEY_MARK_AUTO, &amount, &why))
+	if (rc == DUN_OK && !money_parse_row(q->rest[0], exponent < 0 ? 2 : exponent, MONEY_MARK_AUTO, &amount, &why))
 		rc = dun_fail(cause, DUN_EDATA, "amount \"%s\": %s", q->rest[0], why);
 	if (rc == DUN_OK) {
 		struct promise_new p = {

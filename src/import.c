@@ -391,7 +391,7 @@ static int parse_amount(struct import *imp, int column, int exponent, money_t *o
 	const char *text = field(imp, column), *why;
 	if (*text == '\0')
 		return row_fail(imp, column, text, "required");
-	if (!money_parse(text, exponent, imp->mark, out, &why))
+	if (!money_parse_row(text, exponent, imp->mark, out, &why))
 		return row_fail(imp, column, text, "%s", why);
 	return DUN_OK;
 }

@@ -69,6 +69,17 @@ static size_t space_len(const char *s)
 	return 0;
 }
 
+bool money_parse_row(const char *text, int exponent, enum money_mark mark, money_t *out, const char **why)
+{
+	if (!money_parse(text, exponent, mark, out, why))
+		return false;
+	if (*out > MONEY_ROW_MAX || *out < -MONEY_ROW_MAX) {
+		*why = "amount too large";
+		return false;
+	}
+	return true;
+}
+
 enum money_mark money_detect_mark(const char *text)
 {
 	const char *last_dot = strrchr(text, '.');

@@ -23,6 +23,14 @@ enum money_mark { MONEY_MARK_AUTO, MONEY_MARK_DOT, MONEY_MARK_COMMA };
  * it is not the decimal mark), at most `exponent` decimals (extra zeros
  * allowed). Returns false with *why set to a static reason on failure. */
 bool money_parse(const char *text, int exponent, enum money_mark mark, money_t *out, const char **why);
+/* The largest amount one ledger row holds, in minor units of either sign:
+ * 10^15, ten trillion in a two-decimal currency. Reports add rows with
+ * plain sums, so rows far below INT64_MAX keep the totals from wrapping
+ * round (two rows of INT64_MAX made a balance of -0.02). */
+#define MONEY_ROW_MAX INT64_C(1000000000000000)
+/* money_parse for an amount a ledger row will hold (an invoice, a payment,
+ * a bank line, a promise): beyond MONEY_ROW_MAX is "amount too large". */
+bool money_parse_row(const char *text, int exponent, enum money_mark mark, money_t *out, const char **why);
 /* Guesses the decimal mark of one amount's text: DOT, COMMA, or AUTO when
  * ambiguous ("1,234" or "12"). */
 enum money_mark money_detect_mark(const char *text);
