@@ -127,6 +127,24 @@ static int migrate(struct store *s, int from, char **cause)
 	return store_commit(s, cause);
 }
 
+/* file:PATH?immutable=1 with PATH percent-encoded; the caller frees it. */
+static char *immutable_uri(const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	struct buf b = {0};
+	buf_add(&b, "file:", 5);
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || strchr("/-._~", *p)) {
+			buf_add(&b, (const char *)p, 1);
+		} else {
+			char esc[3] = { '%', hex[*p >> 4], hex[*p & 15] };
+			buf_add(&b, esc, 3);
+		}
+	}
+	buf_add(&b, "?immutable=1", 13); /* with its NUL */
+	return b.data;
+}
+
 int store_open(const char *path, int flags, struct store **out, char **cause)
 {
 	struct stat sb;
@@ -147,10 +165,20 @@ int store_open(const char *path, int flags, struct store **out, char **cause)
 		return dun_fail(cause, DUN_EDB, "%s: not a ledger file", path);
 	}
 
+	/* A ledger on a read-only file system or made immutable can be
+	 * written by nobody, so it opens read-only and immutable: reports
+	 * work (SQLite could not even read a WAL file without creating the
+	 * -shm file beside it) and a write fails as "read-only". */
+	bool frozen = access(path, W_OK) != 0 && (errno == EROFS || errno == EPERM);
+	if (frozen && (flags & STORE_CREATE))
+		return dun_fail(cause, DUN_EDB, "%s: the ledger is read-only (%s)", path, strerror(errno));
 	struct store *s = xcalloc(1, sizeof *s);
 	s->path = xstrdup(path);
-	int oflags = (flags & STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
-	if (sqlite3_open_v2(path, &s->db, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	int oflags = (flags & STORE_READONLY) || frozen ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	char *uri = frozen ? immutable_uri(path) : NULL;
+	int opened = sqlite3_open_v2(uri ? uri : path, &s->db, oflags | SQLITE_OPEN_NOMUTEX | (uri ? SQLITE_OPEN_URI : 0), NULL);
+	free(uri);
+	if (opened != SQLITE_OK) {
 		int rc = store_error(s, "open the ledger", cause);
 		store_close(s);
 		return rc;
@@ -173,7 +201,7 @@ int store_open(const char *path, int flags, struct store **out, char **cause)
 		rc = dun_fail(cause, DUN_EDB, "%s: not a dun ledger (an SQLite file with other tables)", path);
 		goto fail;
 	}
-	if (!(flags & STORE_READONLY)) {
+	if (!(flags & STORE_READONLY) && !frozen) {
 		if ((rc = exec(s, "PRAGMA journal_mode = WAL", "open the ledger", cause)) != DUN_OK)
 			goto fail;
 	}
@@ -283,6 +311,7 @@ int store_error(struct store *s, const char *what, char **cause)
 		return dun_fail(cause, DUN_EDB, "%s: cannot %s: the file is not a ledger or is corrupt (%s)",
 		    s->path, what, msg);
 	case SQLITE_READONLY:
+		return dun_fail(cause, DUN_EDB, "%s: cannot %s: the ledger is read-only", s->path, what);
 	case SQLITE_CANTOPEN:
 	case SQLITE_PERM:
 		return dun_fail(cause, DUN_EDB, "%s: cannot %s: %s", s->path, what, msg);
