@@ -164,7 +164,7 @@ static int run_prompt(struct ui *ui, int argc, char **argv);
 static int run_search(struct ui *ui, int argc, char **argv);
 
 const struct ui_command ui_commands[] = {
-	{"view", "N|NAME", "show a view: 1 call list, 2 customers, 3 aging, 4 disputes", run_view},
+	{"view", "N|NAME", "show a view: 1 call list, 2 customers, 3 aging, 4 disputes, 5 outbox, 6 matching, 7 forecast", run_view},
 	{"back", "", "back out of the view; quit from the first one", run_back},
 	{"quit", "", "leave dun", run_quit},
 	{"as-of", "YYYY-MM-DD", "compute every figure as of this date", run_as_of},

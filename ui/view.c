@@ -6,7 +6,8 @@
 #include "screen.h"
 #include "xalloc.h"
 
-extern const struct view_ops view_calllist, view_customers, view_aging, view_disputes, view_matching;
+extern const struct view_ops view_calllist, view_customers, view_aging, view_disputes, view_outbox,
+    view_matching, view_forecast;
 
 /* One line per view; the first is the one dun opens on. */
 const struct view_ops *const view_table[] = {
@@ -14,7 +15,9 @@ const struct view_ops *const view_table[] = {
 	&view_customers,
 	&view_aging,
 	&view_disputes,
+	&view_outbox,
 	&view_matching,
+	&view_forecast,
 	NULL,
 };
 
