@@ -203,7 +203,10 @@ static void forecast_draw(struct ui *ui, void *state, int y, int height, int wid
 	char *title = xasprintf("Cash forecast, %d weeks from %s, disputed and escalated apart%s", FORECAST_WEEKS,
 	    ui_as_of_text(ui), fv->computing ? " (computing…)" : "");
 	list_set_height(&fv->list, height - 4);
-	screen_box(y, 0, height, width, title, true);
+	char *full = fv->list.count > 0 ? xasprintf("%s %lld/%lld", title, (long long)list_position(&fv->list) + 1,
+	    (long long)fv->list.count) : xstrdup(title);
+	screen_box(y, 0, height, width, full, true);
+	free(full);
 	free(title);
 	fv->list.empty = fv->computing ? "computing…" : "nothing expected";
 	list_draw(&fv->list, y + 1, 1, height - 3, width - 2, true);
