@@ -49,6 +49,8 @@ shot customers 2 j j j
 shot customers-invoices Tab Tab
 shot aging 3
 shot disputes 4
+shot outbox 5
+shot forecast 7
 shot call-form 2 c
 shot search Escape / 'Morel'
 shot help Escape '?'
