@@ -116,7 +116,8 @@ static const struct list_source message_source = {
 struct plan_item {
 	day_t date;
 	int64_t customer_id;
-	char *code, *name, *channel, *step, *template;
+	char *code, *name, *step, *template;
+	const char *channel;     /* a static name */
 	money_t amount;
 	char currency[4];
 };
@@ -190,8 +191,7 @@ static void plan_run(struct worker_job *job, struct store *s)
 				.customer_id = a->customer_id,
 				.code = xstrdup(a->code),
 				.name = xstrdup(a->name),
-				/* static names: they outlive the plan */
-				.channel = (char *)scenario_channel_name(a->step->channel),
+				.channel = scenario_channel_name(a->step->channel),
 				.step = xasprintf("%s %d", a->scenario->code, a->step->position),
 				.template = xstrdup(a->step->name),
 				.amount = a->overdue,
