@@ -28,6 +28,7 @@ struct outbox_view {
 	struct list plan, messages;
 	bool focus_messages;
 	bool planning;           /* the worker is computing the plan */
+	bool replan;             /* the ledger changed meanwhile: plan again after it */
 };
 
 static const struct list_column plan_columns[] = {
@@ -247,6 +248,8 @@ static void plan_store(struct outbox_view *ov, const struct plan_item *items, in
 	sqlite3_exec(store_db(s), "RELEASE ui_plan", NULL, NULL, NULL);
 }
 
+static void plan_compute(struct outbox_view *ov);
+
 static void plan_done(struct worker_job *job, struct ui *ui)
 {
 	struct plan_job *p = (struct plan_job *)job;
@@ -263,6 +266,10 @@ static void plan_done(struct worker_job *job, struct ui *ui)
 		}
 		list_refresh(&ov->plan);
 		ui->dirty |= UI_REDRAW;
+		if (ov->replan) {
+			ov->replan = false;
+			plan_compute(ov);
+		}
 	}
 	items_free(p->items, p->nitems);
 	free(p->cause);
@@ -443,7 +450,12 @@ static void outbox_changed(struct ui *ui, void *state)
 	(void)ui;
 	struct outbox_view *ov = state;
 	list_refresh(&ov->messages);
-	plan_compute(ov);
+	/* Eight plans of a large ledger take seconds: changes made while
+	 * they run are folded into one more. */
+	if (ov->planning)
+		ov->replan = true;
+	else
+		plan_compute(ov);
 }
 
 static int outbox_click(struct ui *ui, void *state, int y, int x)
