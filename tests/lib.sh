@@ -4,6 +4,10 @@
 set -u
 : "${DUN:=$(pwd)/src/dun}"
 : "${top_srcdir:=.}"
+: "${top_builddir:=.}"
+# Absolute, so tests may change directory (make distcheck passes "../..").
+top_srcdir=$(cd "$top_srcdir" && pwd)
+top_builddir=$(cd "$top_builddir" && pwd)
 export DUN_TODAY="${DUN_TODAY:-2026-11-22}"
 export LC_ALL=C.UTF-8
 # Never read the developer's own configuration or ledger.
