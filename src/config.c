@@ -28,6 +28,37 @@ void config_defaults(struct config *cfg)
 	cfg->match_min_confidence = 0.90;
 }
 
+static void url_encode(struct buf *b, const char *text)
+{
+	for (const unsigned char *p = (const unsigned char *)(text ? text : ""); *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr("-._~", *p))
+			buf_putc(b, (char)*p);
+		else
+			buf_printf(b, "%%%02X", *p);
+	}
+}
+
+char *config_payment_link(const char *pattern, const char *customer, const char *invoice, const char *amount)
+{
+	struct buf b = {0};
+	buf_puts(&b, "");
+	for (const char *p = pattern ? pattern : ""; *p;) {
+		if (strncmp(p, "{invoice}", 9) == 0) {
+			url_encode(&b, invoice);
+			p += 9;
+		} else if (strncmp(p, "{customer}", 10) == 0) {
+			url_encode(&b, customer);
+			p += 10;
+		} else if (strncmp(p, "{amount}", 8) == 0) {
+			url_encode(&b, amount);
+			p += 8;
+		} else {
+			buf_putc(&b, *p++);
+		}
+	}
+	return buf_take(&b);
+}
+
 void config_free(struct config *cfg)
 {
 	free(cfg->path);

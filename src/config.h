@@ -24,6 +24,12 @@ struct config {
 	double match_min_confidence; /* [match] min_confidence, default 0.90 (not money) */
 };
 
+/* The payment link of a pattern ([company] payment_link) with {invoice},
+ * {customer} and {amount} replaced, each percent-encoded (RFC 3986
+ * unreserved bytes kept) so imported text cannot change the link's meaning.
+ * invoice and amount may be NULL (replaced by nothing). "" for an empty
+ * pattern. Caller frees. */
+char *config_payment_link(const char *pattern, const char *customer, const char *invoice, const char *amount);
 /* Fills cfg with defaults. */
 void config_defaults(struct config *cfg);
 /* Reads path (or, when NULL, $DUN_CONFIG else $XDG_CONFIG_HOME/dun/dun.ini

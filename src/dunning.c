@@ -402,41 +402,6 @@ void dunning_plan_free(struct dunning_plan *plan)
 	*plan = (struct dunning_plan){ 0 };
 }
 
-/* Appends text to b with every byte outside RFC 3986's unreserved set
- * percent-encoded, so a code cannot change the link's meaning. */
-static void url_encode(struct buf *b, const char *text)
-{
-	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || strchr("-._~", *p))
-			buf_putc(b, (char)*p);
-		else
-			buf_printf(b, "%%%02X", *p);
-	}
-}
-
-/* The configured pattern with {invoice}, {customer} and {amount} filled. */
-static char *payment_link(const char *pattern, const char *invoice, const char *customer, const char *amount)
-{
-	if (!pattern || !*pattern)
-		return xstrdup("");
-	struct buf b = { 0 };
-	buf_puts(&b, "");
-	for (const char *p = pattern; *p;) {
-		if (strncmp(p, "{invoice}", 9) == 0) {
-			url_encode(&b, invoice);
-			p += 9;
-		} else if (strncmp(p, "{customer}", 10) == 0) {
-			url_encode(&b, customer);
-			p += 10;
-		} else if (strncmp(p, "{amount}", 8) == 0) {
-			url_encode(&b, amount);
-			p += 8;
-		} else
-			buf_putc(&b, *p++);
-	}
-	return buf_take(&b);
-}
-
 /* Statutory late interest on open for days late at an annual rate given in
  * percent with up to four decimals (rate_e4 = rate x 10^4): exact, rounded
  * once. */
@@ -510,7 +475,7 @@ static int message_fill(const struct config *cfg, const struct dunning_plan *pla
 		inv->open = keep_money(m, r->open, r->currency);
 		inv->interest = keep_money(m, row_interest, r->currency);
 		inv->indemnity = keep_money(m, cfg->recovery_indemnity, base);
-		inv->payment_link = keep(m, payment_link(cfg->payment_link, r->number, a->code,
+		inv->payment_link = keep(m, config_payment_link(cfg->payment_link, a->code, r->number,
 		    money_format(r->open, exponent < 0 ? 2 : exponent, amount)));
 		/* Totals are in the customer's currency; other currencies show per line. */
 		if (strcmp(r->currency, a->currency) == 0) {
@@ -537,7 +502,7 @@ static int message_fill(const struct config *cfg, const struct dunning_plan *pla
 		.total_interest = keep_money(m, interest, a->currency),
 		.total_indemnity = keep_money(m, indemnity, base),
 		.total_due = keep_money(m, due, a->currency),
-		.payment_link = keep(m, payment_link(cfg->payment_link, numbers.data, a->code,
+		.payment_link = keep(m, config_payment_link(cfg->payment_link, a->code, numbers.data,
 		    money_format(open, exponent < 0 ? 2 : exponent, amount))),
 		.statement = a->step->attach_statement,
 		.late_interest = rate_e4 > 0,

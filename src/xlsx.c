@@ -555,42 +555,12 @@ static void customer_free(struct customer *c)
 	free(c->currency);
 }
 
-/* Appends text to b percent-encoded for a URL's path or query. */
-static void url_encode(struct buf *b, const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9')
-		    || strchr("-._~", *p) != NULL)
-			buf_putc(b, (char)*p);
-		else
-			buf_printf(b, "%%%02X", *p);
-	}
-}
-
-/* The configured payment link with {invoice}, {customer} and {amount}
- * replaced (each percent-encoded); invoice may be NULL for the whole
- * statement, when the pattern has no {invoice}. Caller frees. */
+/* The payment link for an item (invoice NULL: the whole statement). */
 static char *payment_link(const char *pattern, const char *customer, const char *invoice,
     money_t amount, int exponent)
 {
-	struct buf b = {0};
 	char money[MONEY_TEXT_MAX];
-	buf_puts(&b, "");
-	for (const char *p = pattern; *p;) {
-		if (strncmp(p, "{invoice}", 9) == 0) {
-			url_encode(&b, invoice ? invoice : "");
-			p += 9;
-		} else if (strncmp(p, "{customer}", 10) == 0) {
-			url_encode(&b, customer);
-			p += 10;
-		} else if (strncmp(p, "{amount}", 8) == 0) {
-			url_encode(&b, money_format(amount, exponent, money));
-			p += 8;
-		} else {
-			buf_putc(&b, *p++);
-		}
-	}
-	return buf_take(&b);
+	return config_payment_link(pattern, customer, invoice, money_format(amount, exponent, money));
 }
 
 /* Excel refuses links longer than this; a longer one is written as text. */
