@@ -5,7 +5,9 @@
  * the hold-out evaluation, the forecast's learned delays) is the same
  * function, risk_features_at, over the same in-memory copy of the history,
  * so "known at that date" is decided in exactly one place. A customer's
- * rows are contiguous, so one call costs O(rows of that customer). */
+ * rows are contiguous, so one call costs O(rows of that customer); the
+ * batch run (risk_score_all) feeds it a history holding one customer's
+ * rows at a time. */
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -113,6 +115,22 @@ struct risk_model {
 };
 
 /* ---- loading ---- */
+
+static const char inv_all[] = "SELECT customer_id, issue_date, due_date, paid_date, amount, open_amount, currency FROM invoice WHERE kind = 'invoice'";
+static const char inv_one[] = "SELECT customer_id, issue_date, due_date, paid_date, amount, open_amount, currency FROM invoice WHERE customer_id = ? AND kind = 'invoice'";
+static const char pay_all[] = "SELECT customer_id, date FROM payment WHERE customer_id IS NOT NULL AND amount > 0";
+static const char pay_one[] = "SELECT customer_id, date FROM payment WHERE customer_id = ? AND amount > 0";
+static const char prom_all[] = "SELECT customer_id, promised_date, settled_date FROM promise WHERE status = 'broken'";
+static const char prom_one[] = "SELECT customer_id, promised_date, settled_date FROM promise WHERE customer_id = ? AND status = 'broken'";
+static const char disp_all[] = "SELECT i.customer_id, d.opened, d.resolved FROM dispute d JOIN invoice i ON i.id = d.invoice_id";
+static const char disp_one[] = "SELECT i.customer_id, d.opened, d.resolved FROM invoice i JOIN dispute d ON d.invoice_id = i.id WHERE i.customer_id = ?";
+/* the same rows grouped by customer, for the streamed run (a customer's
+ * invoices in rowid order, as the in-memory copy has them: the sums and
+ * the training sample depend on that order) */
+static const char inv_by_customer[] = "SELECT customer_id, issue_date, due_date, paid_date, amount, open_amount, currency FROM invoice WHERE kind = 'invoice' ORDER BY customer_id, id";
+static const char pay_by_customer[] = "SELECT customer_id, date FROM payment WHERE customer_id IS NOT NULL AND amount > 0 ORDER BY customer_id";
+static const char prom_by_customer[] = "SELECT customer_id, promised_date, settled_date FROM promise WHERE status = 'broken' ORDER BY customer_id";
+static const char disp_by_customer[] = "SELECT i.customer_id, d.opened, d.resolved FROM dispute d JOIN invoice i ON i.id = d.invoice_id ORDER BY i.customer_id";
 
 static int find_segment(char ***names, int *n, const char *name)
 {
@@ -243,9 +261,8 @@ static int load_table(struct store *s, struct risk_history *h,
 
 struct growing { int cap; };
 
-static void add_invoice(struct risk_history *h, sqlite3_stmt *st, int c, void *arg)
+static struct rh_invoice invoice_row(const struct risk_history *h, sqlite3_stmt *st, int c)
 {
-	struct growing *g = arg;
 	struct rh_invoice v = { .c = c };
 	v.issue = store_column_date(st, 1);
 	v.due = store_column_date(st, 2);
@@ -255,7 +272,13 @@ static void add_invoice(struct risk_history *h, sqlite3_stmt *st, int c, void *a
 	v.same_currency = strcmp(store_column_text(st, 6), h->cust[c].currency) == 0;
 	if (v.open != 0)
 		v.paid = DATE_NONE; /* reopened by an undo: not paid */
-	PUSH(h->inv, h->ninv, g->cap, v);
+	return v;
+}
+
+static void add_invoice(struct risk_history *h, sqlite3_stmt *st, int c, void *arg)
+{
+	struct growing *g = arg;
+	PUSH(h->inv, h->ninv, g->cap, invoice_row(h, st, c));
 }
 
 static void add_payment(struct risk_history *h, sqlite3_stmt *st, int c, void *arg)
@@ -295,31 +318,33 @@ static int period_of(const struct risk_history *h, day_t d)
 
 /* Segment figures: each paid invoice counts in the period after the one it
  * was paid in, an unpaid one as ">30 late" from the period after its 31st
- * day; then running sums make each slot "everything before". */
-static void build_segments(struct risk_history *h)
+ * day; then running sums make each slot "everything before". The periods
+ * start at t0, the earliest issue date (or today). */
+static void segments_alloc(struct risk_history *h, day_t t0)
 {
-	day_t lo = h->today, hi = h->today;
-	for (int i = 0; i < h->ninv; i++)
-		if (h->inv[i].issue < lo)
-			lo = h->inv[i].issue;
-	h->t0 = lo;
-	h->nperiod = (hi - lo) / RISK_PERIOD + 2;
+	h->t0 = t0 < h->today ? t0 : h->today;
+	h->nperiod = (h->today - h->t0) / RISK_PERIOD + 2;
 	h->seg = xcalloc((size_t)h->nsegment * (h->nperiod + 1), sizeof *h->seg);
-	for (int i = 0; i < h->ninv; i++) {
-		const struct rh_invoice *v = &h->inv[i];
-		int sgm = h->cust[v->c].segment;
-		if (v->paid != DATE_NONE) {
-			struct seg_figures *f = seg_at(h, sgm, period_of(h, v->paid) + 1);
-			f->late_sum += v->paid - v->due;
-			f->paid += 1;
-			f->known30 += 1;
-			f->late30 += v->paid - v->due > 30;
-		} else if (h->today - v->due > 30) {
-			struct seg_figures *f = seg_at(h, sgm, period_of(h, v->due + 31) + 1);
-			f->known30 += 1;
-			f->late30 += 1;
-		}
+}
+
+static void segments_add(struct risk_history *h, const struct rh_invoice *v)
+{
+	int sgm = h->cust[v->c].segment;
+	if (v->paid != DATE_NONE) {
+		struct seg_figures *f = seg_at(h, sgm, period_of(h, v->paid) + 1);
+		f->late_sum += v->paid - v->due;
+		f->paid += 1;
+		f->known30 += 1;
+		f->late30 += v->paid - v->due > 30;
+	} else if (h->today - v->due > 30) {
+		struct seg_figures *f = seg_at(h, sgm, period_of(h, v->due + 31) + 1);
+		f->known30 += 1;
+		f->late30 += 1;
 	}
+}
+
+static void segments_sum(struct risk_history *h)
+{
 	for (int sgm = 0; sgm < h->nsegment; sgm++)
 		for (int p = 1; p <= h->nperiod; p++) {
 			struct seg_figures *f = seg_at(h, sgm, p), *prev = seg_at(h, sgm, p - 1);
@@ -330,20 +355,24 @@ static void build_segments(struct risk_history *h)
 		}
 }
 
+static void build_segments(struct risk_history *h)
+{
+	day_t lo = h->today;
+	for (int i = 0; i < h->ninv; i++)
+		if (h->inv[i].issue < lo)
+			lo = h->inv[i].issue;
+	segments_alloc(h, lo);
+	for (int i = 0; i < h->ninv; i++)
+		segments_add(h, &h->inv[i]);
+	segments_sum(h);
+}
+
 int risk_history_load(struct store *s, day_t today, const int64_t *ids, int n,
     risk_progress_fn progress, void *arg, struct risk_history **out, char **cause)
 {
 	/* the largest rowids: a table read in rowid order is that far along */
 	static const char sql_size[] = "SELECT coalesce((SELECT max(rowid) FROM invoice), 0)"
 	    " + coalesce((SELECT max(rowid) FROM payment), 0)";
-	static const char inv_all[] = "SELECT customer_id, issue_date, due_date, paid_date, amount, open_amount, currency FROM invoice WHERE kind = 'invoice'";
-	static const char inv_one[] = "SELECT customer_id, issue_date, due_date, paid_date, amount, open_amount, currency FROM invoice WHERE customer_id = ? AND kind = 'invoice'";
-	static const char pay_all[] = "SELECT customer_id, date FROM payment WHERE customer_id IS NOT NULL AND amount > 0";
-	static const char pay_one[] = "SELECT customer_id, date FROM payment WHERE customer_id = ? AND amount > 0";
-	static const char prom_all[] = "SELECT customer_id, promised_date, settled_date FROM promise WHERE status = 'broken'";
-	static const char prom_one[] = "SELECT customer_id, promised_date, settled_date FROM promise WHERE customer_id = ? AND status = 'broken'";
-	static const char disp_all[] = "SELECT i.customer_id, d.opened, d.resolved FROM dispute d JOIN invoice i ON i.id = d.invoice_id";
-	static const char disp_one[] = "SELECT i.customer_id, d.opened, d.resolved FROM invoice i JOIN dispute d ON d.invoice_id = i.id WHERE i.customer_id = ?";
 	struct risk_history *h = xcalloc(1, sizeof *h);
 	h->today = today;
 	h->full = ids == NULL;
@@ -704,37 +733,75 @@ static double fit_pass(const double *x, const unsigned char *y, int n, const dou
  * rule of thumb while a large one is governed by its own history. Each
  * step is damped (halved until the objective does not fall), which makes
  * Newton's method converge from any start. */
+/* The training sample: every stride-th invoice with an outcome known at
+ * label_time, in customer order, each against its customer's features at
+ * its issue date; at most cap of them. */
+struct sample {
+	day_t label_time;
+	int stride, cap, n, seen;
+	double *x;
+	unsigned char *y;
+};
+
+static bool eligible(const struct rh_invoice *v, day_t label_time)
+{
+	return v->issue < label_time && label_at(v, label_time) >= 0;
+}
+
+static void sample_start(struct sample *sm, day_t label_time, int eligible)
+{
+	sm->label_time = label_time;
+	sm->stride = eligible / RISK_SAMPLE_MAX + 1;
+	sm->cap = eligible / sm->stride + 1;
+	sm->n = sm->seen = 0;
+	sm->x = xmalloc((size_t)sm->cap * RISK_NFEATURES * sizeof *sm->x);
+	sm->y = xmalloc(sm->cap);
+}
+
+static void sample_customer(struct sample *sm, const struct risk_history *h, int c)
+{
+	const struct rh_customer *cu = &h->cust[c];
+	for (int i = cu->inv; i < cu->inv + cu->ninv; i++) {
+		const struct rh_invoice *v = &h->inv[i];
+		if (!eligible(v, sm->label_time))
+			continue;
+		if (sm->seen++ % sm->stride != 0 || sm->n == sm->cap)
+			continue;
+		struct risk_features f;
+		risk_features_at(h, NULL, c, v->issue, &f);
+		memcpy(&sm->x[(size_t)sm->n * RISK_NFEATURES], f.x, sizeof f.x);
+		sm->y[sm->n++] = (unsigned char)label_at(v, sm->label_time);
+	}
+}
+
+static void fit_sample(struct risk_model *m, struct sample *sm);
+
 struct risk_model *risk_model_fit(const struct risk_history *h, day_t until,
     risk_progress_fn progress, void *arg)
 {
 	struct risk_model *m = xcalloc(1, sizeof *m);
 	model_keep_segments(m, h);
 	day_t label_time = until == DATE_NONE ? h->today + 1 : until;
-	int eligible = 0;
+	int count = 0;
 	for (int i = 0; i < h->ninv; i++)
-		if (h->inv[i].issue < label_time && label_at(&h->inv[i], label_time) >= 0)
-			eligible++;
-	int stride = eligible / RISK_SAMPLE_MAX + 1;
-	int cap = eligible / stride + 1, n = 0, seen = 0;
-	double *x = xmalloc((size_t)cap * RISK_NFEATURES * sizeof *x);
-	unsigned char *y = xmalloc(cap);
+		count += eligible(&h->inv[i], label_time);
+	struct sample sm;
+	sample_start(&sm, label_time, count);
 	for (int c = 0; c < h->ncust; c++) {
 		if (progress && c % 1024 == 0 && !progress(arg, "fitting", c, h->ncust))
 			break;
-		const struct rh_customer *cu = &h->cust[c];
-		for (int i = cu->inv; i < cu->inv + cu->ninv; i++) {
-			const struct rh_invoice *v = &h->inv[i];
-			int label;
-			if (v->issue >= label_time || (label = label_at(v, label_time)) < 0)
-				continue;
-			if (seen++ % stride != 0 || n == cap)
-				continue;
-			struct risk_features f;
-			risk_features_at(h, NULL, c, v->issue, &f);
-			memcpy(&x[(size_t)n * RISK_NFEATURES], f.x, sizeof f.x);
-			y[n++] = (unsigned char)label;
-		}
+		sample_customer(&sm, h, c);
 	}
+	fit_sample(m, &sm);
+	return m;
+}
+
+/* Fits m on the sample (and frees the sample). */
+static void fit_sample(struct risk_model *m, struct sample *sm)
+{
+	double *x = sm->x;
+	unsigned char *y = sm->y;
+	int n = sm->n;
 	m->samples = n;
 	for (int k = 0; k < RISK_NFEATURES; k++) {
 		double s = 0, s2 = 0;
@@ -788,7 +855,6 @@ struct risk_model *risk_model_fit(const struct risk_history *h, day_t until,
 	memcpy(m->beta, b + 1, sizeof m->beta);
 	free(x);
 	free(y);
-	return m;
 }
 
 void risk_model_free(struct risk_model *m)
@@ -821,13 +887,14 @@ static int compare_contribution(const void *a, const void *b)
 	return x < y ? 1 : x > y ? -1 : (int)(((const double *)a)[0] - ((const double *)b)[0]);
 }
 
-void risk_result_compute(const struct risk_history *h, const struct risk_model *m,
-    int c, day_t today, struct risk_result *r)
+/* The result of a customer whose features are f. */
+static void result_from_features(const struct risk_model *m, int64_t id,
+    const struct risk_features *features, struct risk_result *r)
 {
 	memset(r, 0, sizeof *r);
-	r->customer_id = h->cust[c].id;
-	struct risk_features *f = &r->features;
-	risk_features_at(h, m, c, today + 1, f);
+	r->customer_id = id;
+	r->features = *features;
+	const struct risk_features *f = &r->features;
 	double p = risk_model_predict(m, f);
 	r->score = (int)lround(100 * p);
 	r->class = risk_class_for(r->score);
@@ -860,8 +927,18 @@ void risk_result_compute(const struct risk_history *h, const struct risk_model *
 		r->profile = RISK_PROMPT;
 }
 
-int risk_store_results(struct store *s, const struct risk_history *h, const struct risk_model *m,
-    day_t today, risk_progress_fn progress, void *arg, char **cause)
+void risk_result_compute(const struct risk_history *h, const struct risk_model *m,
+    int c, day_t today, struct risk_result *r)
+{
+	struct risk_features f;
+	risk_features_at(h, m, c, today + 1, &f);
+	result_from_features(m, h->cust[c].id, &f, r);
+}
+
+/* Writes the results of h's customers, whose features (computed before:
+ * the write lock is held only briefly) are feat[c], in one transaction. */
+static int write_results(struct store *s, const struct risk_history *h, const struct risk_model *m,
+    const struct risk_features *feat, char **cause)
 {
 	static const char sql_clear[] = "DELETE FROM risk";
 	static const char sql[] = "INSERT OR REPLACE INTO risk (customer_id, score, class, profile, "
@@ -871,65 +948,224 @@ int risk_store_results(struct store *s, const struct risk_history *h, const stru
 	struct tm tm;
 	gmtime_r(&now, &tm);
 	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	/* compute first, then write: the write lock is held only briefly */
-	struct risk_result *res = xmalloc((h->ncust ? h->ncust : 1) * sizeof *res);
-	for (int c = 0; c < h->ncust; c++) {
-		if (progress && c % 1024 == 0 && !progress(arg, "scoring", c, h->ncust)) {
-			free(res);
-			return dun_fail(cause, DUN_EDB, "cancelled");
-		}
-		risk_result_compute(h, m, c, today, &res[c]);
-	}
 	int rc = store_begin(s, cause);
-	if (rc != DUN_OK) {
-		free(res);
+	if (rc != DUN_OK)
 		return rc;
-	}
 	/* a full run rewrites every row: emptying the table first makes the
 	 * inserts appends instead of 50,000 replacements */
 	if (h->full && store_step_done(store_stmt(s, sql_clear)) != SQLITE_DONE) {
 		rc = store_error(s, "write risk", cause);
 		store_rollback(s);
-		free(res);
 		return rc;
 	}
 	for (int c = 0; c < h->ncust; c++) {
+		struct risk_result r;
+		result_from_features(m, h->cust[c].id, &feat[c], &r);
 		sqlite3_stmt *st = store_stmt(s, sql);
-		char cls[2] = { res[c].class, 0 };
-		sqlite3_bind_int64(st, 1, res[c].customer_id);
-		sqlite3_bind_int(st, 2, res[c].score);
+		char cls[2] = { r.class, 0 };
+		sqlite3_bind_int64(st, 1, r.customer_id);
+		sqlite3_bind_int(st, 2, r.score);
 		store_bind_text(st, 3, cls);
-		store_bind_text(st, 4, risk_profile_name(res[c].profile));
-		sqlite3_bind_int(st, 5, res[c].expected_delay);
-		store_bind_text(st, 6, res[c].factors);
+		store_bind_text(st, 4, risk_profile_name(r.profile));
+		sqlite3_bind_int(st, 5, r.expected_delay);
+		store_bind_text(st, 6, r.factors);
 		store_bind_text(st, 7, stamp);
 		if (store_step_done(st) != SQLITE_DONE) {
 			rc = store_error(s, "write risk", cause);
 			store_rollback(s);
-			free(res);
 			return rc;
 		}
 	}
-	free(res);
 	return store_commit(s, cause);
+}
+
+int risk_store_results(struct store *s, const struct risk_history *h, const struct risk_model *m,
+    day_t today, risk_progress_fn progress, void *arg, char **cause)
+{
+	struct risk_features *feat = xmalloc((h->ncust ? h->ncust : 1) * sizeof *feat);
+	for (int c = 0; c < h->ncust; c++) {
+		if (progress && c % 1024 == 0 && !progress(arg, "scoring", c, h->ncust)) {
+			free(feat);
+			return dun_fail(cause, DUN_EDB, "cancelled");
+		}
+		risk_features_at(h, m, c, today + 1, &feat[c]);
+	}
+	int rc = write_results(s, h, m, feat, cause);
+	free(feat);
+	return rc;
+}
+
+/* ---- the streamed batch run ----
+ *
+ * Why not the in-memory copy: on a ledger of two million invoices it is
+ * some 200 MiB, and the batch run needs each customer's rows only once.
+ * So it reads the ledger twice, keeping memory bounded by the largest
+ * customer: a first pass in table order builds the segment figures (the
+ * training features need them as known at past dates) and counts the
+ * invoices the sample is drawn from; the second reads every table grouped
+ * by customer, and for each customer in turn takes its training samples
+ * and its features today into the same one-customer history that
+ * risk_features_at works on, so the figures are exactly those of the
+ * in-memory copy. */
+
+struct stream_scan { int eligible; };
+
+static void scan_invoice(struct risk_history *h, sqlite3_stmt *st, int c, void *arg)
+{
+	struct stream_scan *sc = arg;
+	struct rh_invoice v = invoice_row(h, st, c);
+	segments_add(h, &v);
+	sc->eligible += eligible(&v, h->today + 1);
+}
+
+/* One of the grouped queries: positioned on its next row (rc SQLITE_ROW)
+ * until it is done. */
+struct cursor {
+	sqlite3_stmt *st;
+	int rc;
+	void (*add)(struct risk_history *, sqlite3_stmt *, int, void *);
+	struct growing g;
+};
+
+/* Appends cursor k's rows of customer c to h (skipping rows of customers
+ * that are not in the customer table). */
+static void cursor_take(struct cursor *k, struct risk_history *h, int c)
+{
+	int64_t id = h->cust[c].id;
+	while (k->rc == SQLITE_ROW && sqlite3_column_int64(k->st, 0) < id)
+		k->rc = sqlite3_step(k->st);
+	while (k->rc == SQLITE_ROW && sqlite3_column_int64(k->st, 0) == id) {
+		k->add(h, k->st, c, &k->g);
+		k->rc = sqlite3_step(k->st);
+	}
+}
+
+/* The second pass: samples into sm, each customer's features today into
+ * feat. */
+static int stream_customers(struct store *s, struct risk_history *h, struct sample *sm,
+    struct risk_features *feat, risk_progress_fn progress, void *arg, char **cause)
+{
+	struct cursor k[] = {
+		{ store_stmt(s, inv_by_customer), 0, add_invoice, { 0 } },
+		{ store_stmt(s, pay_by_customer), 0, add_payment, { 0 } },
+		{ store_stmt(s, prom_by_customer), 0, add_promise, { 0 } },
+		{ store_stmt(s, disp_by_customer), 0, add_dispute, { 0 } },
+	};
+	enum { NK = sizeof k / sizeof k[0] };
+	int rc = DUN_OK;
+	for (int j = 0; j < NK; j++)
+		k[j].rc = sqlite3_step(k[j].st);
+	for (int c = 0; c < h->ncust; c++) {
+		if (progress && c % 1024 == 0 && !progress(arg, "fitting", c, h->ncust)) {
+			rc = dun_fail(cause, DUN_EDB, "cancelled");
+			break;
+		}
+		h->ninv = h->npay = h->nprom = h->ndisp = 0;
+		for (int j = 0; j < NK; j++)
+			cursor_take(&k[j], h, c);
+		struct rh_customer *cu = &h->cust[c];
+		cu->inv = cu->pay = cu->prom = cu->disp = 0;
+		cu->ninv = h->ninv;
+		cu->npay = h->npay;
+		cu->nprom = h->nprom;
+		cu->ndisp = h->ndisp;
+		sample_customer(sm, h, c);
+		risk_features_at(h, NULL, c, h->today + 1, &feat[c]);
+		cu->ninv = cu->npay = cu->nprom = cu->ndisp = 0; /* rows gone with the next */
+	}
+	for (int j = 0; j < NK; j++) {
+		if (rc == DUN_OK && k[j].rc != SQLITE_ROW && k[j].rc != SQLITE_DONE)
+			rc = store_error(s, "read the ledger", cause);
+		sqlite3_reset(k[j].st);
+	}
+	h->ninv = h->npay = h->nprom = h->ndisp = 0;
+	return rc;
+}
+
+/* Both passes, in one read transaction with a small page cache: the rows
+ * are read once each, so a large cache would only hold pages never read
+ * again. */
+static int stream_read(struct store *s, struct risk_history *h, struct sample *sm,
+    struct risk_features **feat, risk_progress_fn progress, void *arg, char **cause)
+{
+	static const char sql_size[] = "SELECT coalesce((SELECT max(rowid) FROM invoice), 0)";
+	static const char sql_t0[] = "SELECT min(issue_date) FROM invoice WHERE kind = 'invoice'";
+	sqlite3 *db = store_db(s);
+	int cache = 0;
+	sqlite3_stmt *st = store_stmt(s, "PRAGMA cache_size");
+	if (sqlite3_step(st) == SQLITE_ROW)
+		cache = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	sqlite3_exec(db, "PRAGMA cache_size = -2048", NULL, NULL, NULL);
+	bool own_txn = sqlite3_get_autocommit(db);
+	int rc = DUN_OK;
+	if (own_txn && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+		rc = store_error(s, "read the ledger", cause);
+	if (rc == DUN_OK)
+		rc = load_customers(s, h, NULL, 0, cause);
+	if (rc == DUN_OK && progress) {
+		st = store_stmt(s, sql_size);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			int64_t rows = sqlite3_column_int64(st, 0);
+			h->rows_total = rows > INT32_MAX ? INT32_MAX : (int)rows;
+			h->progress = progress;
+			h->progress_arg = arg;
+		}
+		sqlite3_reset(st);
+	}
+	if (rc == DUN_OK) {
+		st = store_stmt(s, sql_t0);
+		day_t t0 = h->today;
+		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+			t0 = store_column_date(st, 0);
+		sqlite3_reset(st);
+		segments_alloc(h, t0);
+		struct stream_scan sc = { 0 };
+		rc = load_table(s, h, inv_all, inv_one, "read invoices", scan_invoice, &sc, cause);
+		segments_sum(h);
+		h->progress = NULL;
+		if (rc == DUN_OK) {
+			sample_start(sm, h->today + 1, sc.eligible);
+			*feat = xmalloc((h->ncust ? h->ncust : 1) * sizeof **feat);
+			rc = stream_customers(s, h, sm, *feat, progress, arg, cause);
+		}
+	}
+	if (own_txn)
+		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	char *pragma = xasprintf("PRAGMA cache_size = %d", cache);
+	sqlite3_exec(db, pragma, NULL, NULL, NULL);
+	free(pragma);
+	return rc;
 }
 
 int risk_score_all(struct store *s, day_t today, risk_progress_fn progress, void *arg,
     struct risk_model **model_out, int counts[5], char **cause)
 {
-	struct risk_history *h;
 	if (model_out)
 		*model_out = NULL;
 	if (progress && !progress(arg, "reading", 0, 1))
 		return dun_fail(cause, DUN_EDB, "cancelled");
-	int rc = risk_history_load(s, today, NULL, 0, progress, arg, &h, cause);
-	if (rc != DUN_OK)
-		return rc;
-	struct risk_model *m = risk_model_fit(h, DATE_NONE, progress, arg);
-	if (progress && !progress(arg, "fitting", h->ncust, h->ncust))
+	struct risk_history *h = xcalloc(1, sizeof *h);
+	h->today = today;
+	h->full = true;
+	struct sample sm = { 0 };
+	struct risk_features *feat = NULL;
+	int rc = stream_read(s, h, &sm, &feat, progress, arg, cause);
+	struct risk_model *m = xcalloc(1, sizeof *m);
+	if (rc == DUN_OK) {
+		model_keep_segments(m, h);
+		fit_sample(m, &sm);
+	} else {
+		free(sm.x);
+		free(sm.y);
+	}
+	if (rc == DUN_OK && progress && !progress(arg, "fitting", h->ncust, h->ncust))
+		rc = dun_fail(cause, DUN_EDB, "cancelled");
+	if (rc == DUN_OK && progress && !progress(arg, "scoring", 0, 1))
 		rc = dun_fail(cause, DUN_EDB, "cancelled");
 	if (rc == DUN_OK)
-		rc = risk_store_results(s, h, m, today, progress, arg, cause);
+		rc = write_results(s, h, m, feat, cause);
+	free(feat);
 	if (rc == DUN_OK && counts) {
 		static const char sql[] = "SELECT class, count(*) FROM risk GROUP BY class";
 		memset(counts, 0, 5 * sizeof *counts);

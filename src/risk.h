@@ -6,8 +6,10 @@
  * paid more than 30 days late, from a logistic regression over the
  * features below, fitted on the ledger itself (each past invoice against
  * its customer's features as known at its issue date). The history is read
- * into memory once (risk_history_load: one pass per table), everything else
- * works on that copy, and results are written in one transaction. */
+ * into memory once (risk_history_load: one pass per table) for the
+ * evaluation, the forecast and partial rescoring; the batch run
+ * (risk_score_all) streams it one customer at a time instead, in bounded
+ * memory, with the same figures. Results are written in one transaction. */
 #ifndef DUN_RISK_H
 #define DUN_RISK_H
 #include <stdbool.h>
@@ -116,8 +118,9 @@ char risk_class_for(int score);
 int risk_store_results(struct store *s, const struct risk_history *h, const struct risk_model *m,
     day_t today, risk_progress_fn progress, void *arg, char **cause);
 
-/* The batch run of `dun score` and of the background thread: load all,
- * fit, score, write. *model_out (may be NULL) keeps the fitted model for
+/* The batch run of `dun score` and of the background thread: read the
+ * ledger twice (segment figures, then each customer's rows in turn), fit,
+ * score, write; memory does not grow with the ledger. *model_out (may be NULL) keeps the fitted model for
  * later partial rescoring; counts[5] (may be NULL) gets customers per
  * class. */
 int risk_score_all(struct store *s, day_t today, risk_progress_fn progress, void *arg,
