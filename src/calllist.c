@@ -19,7 +19,7 @@ struct entry {
 	money_t credit;          /* unapplied cash and open credit notes, >= 0 */
 	int oldest, soon_days, promise_days;
 	bool promise_broken, call_due, over_limit;
-	day_t last_call, broken_on;
+	day_t broken_on;
 	int64_t call_today;      /* id of today's last call, 0 if none */
 	bool news_after_call;
 	double priority;
@@ -82,7 +82,6 @@ static int load_customers(struct store *s, const struct calllist_options *o,
 		e->limit = sqlite3_column_int64(st, 6);
 		e->score = sqlite3_column_int(st, 7);
 		snprintf(e->row.risk_class, sizeof e->row.risk_class, "%s", store_column_text(st, 8));
-		e->last_call = DATE_NONE;
 		e->broken_on = DATE_NONE;
 		e->soon_days = e->promise_days = INT32_MAX;
 	}
@@ -185,24 +184,38 @@ static int load_promises(struct store *s, const struct config *cfg, day_t today,
 	return DUN_OK;
 }
 
-/* The last call ever, and today's calls against what came after them. */
+/* A promise broken on broken_on is news until a call on or after that day.
+ * Asked only for the few customers with a broken promise: the last call of
+ * every customer would visit every call ever logged (row by row, as the
+ * kind index holds no customer), which cost most of the list's time. */
+static int load_calls_since_broken(struct store *s, struct entry *e, int n, char **cause)
+{
+	static const char sql[] = "SELECT EXISTS (SELECT 1 FROM activity"
+	    " WHERE customer_id = ?1 AND date >= ?2 AND kind = 'call')";
+	for (int i = 0; i < n; i++) {
+		if (e[i].broken_on == DATE_NONE)
+			continue;
+		sqlite3_stmt *st = store_stmt(s, sql);
+		sqlite3_bind_int64(st, 1, e[i].row.customer_id);
+		store_bind_date(st, 2, e[i].broken_on);
+		int rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			e[i].promise_broken = sqlite3_column_int(st, 0) == 0;
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW)
+			return store_error(s, "read calls", cause);
+	}
+	return DUN_OK;
+}
+
+/* Today's calls against what came after them. */
 static int load_activity(struct store *s, day_t today, struct entry *e, int n, char **cause)
 {
-	static const char sql_last[] = "SELECT customer_id, max(date) FROM activity WHERE kind = 'call' GROUP BY customer_id";
 	static const char sql_today[] = "SELECT customer_id, id, kind FROM activity"
 	    " WHERE kind IN ('call', 'payment', 'allocation', 'dispute', 'resolve') AND date = ?1 ORDER BY id";
-	sqlite3_stmt *st = store_stmt(s, sql_last);
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct entry *c = entry_find(e, n, sqlite3_column_int64(st, 0));
-		if (c != NULL)
-			c->last_call = store_column_date(st, 1);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return store_error(s, "read calls", cause);
-	st = store_stmt(s, sql_today);
+	sqlite3_stmt *st = store_stmt(s, sql_today);
 	store_bind_date(st, 1, today);
+	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct entry *c = entry_find(e, n, sqlite3_column_int64(st, 0));
 		if (c == NULL)
@@ -251,7 +264,6 @@ static bool entry_assess(struct entry *c, struct fx *fx)
 	c->stake_overdue = c->stake_overdue > c->credit ? c->stake_overdue - c->credit : 0;
 	double stake = weigh(fx, c->row.currency, c->stake_overdue) * weight;
 	double urgency = 1;
-	c->promise_broken = c->broken_on != DATE_NONE && (c->last_call == DATE_NONE || c->last_call < c->broken_on);
 	c->over_limit = c->limit > 0 && c->open > c->limit;
 	if (c->promise_broken) {
 		add_reason(&reasons, "promise broken");
@@ -329,6 +341,8 @@ int calllist_build(struct store *s, const struct config *cfg, const struct calll
 		rc = load_credits(s, o->today, e, n, cause);
 	if (rc == DUN_OK)
 		rc = load_promises(s, cfg, o->today, e, n, cause);
+	if (rc == DUN_OK)
+		rc = load_calls_since_broken(s, e, n, cause);
 	if (rc == DUN_OK)
 		rc = load_activity(s, o->today, e, n, cause);
 	struct dunning_call *calls = NULL;
