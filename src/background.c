@@ -89,8 +89,11 @@ static void run_job(struct background *bg, bool all, int64_t *ids, int n)
 	int rc = DUN_OK;
 	if (bg->store == NULL) {
 		rc = store_open(bg->path, 0, &bg->store, &cause);
-		if (rc == DUN_OK)
+		if (rc == DUN_OK) {
 			sqlite3_progress_handler(store_db(bg->store), 1000, on_sqlite_progress, bg);
+			/* It shares the process with a workstation that stays small. */
+			sqlite3_exec(store_db(bg->store), "PRAGMA cache_size = -2048", NULL, NULL, NULL);
+		}
 	}
 	if (rc == DUN_OK && all) {
 		struct risk_model *m = NULL;

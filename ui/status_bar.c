@@ -123,6 +123,8 @@ void status_bar_wakeup(struct ui *ui)
 			ui_changed(ui);
 		else if (ev.kind == BACKGROUND_FAILED)
 			ui_message(ui, true, "scoring: %s", ev.message ? ev.message : "failed");
+		if (ev.kind != BACKGROUND_PROGRESS && ui->worker != NULL)
+			worker_hold(ui->worker, false);
 		background_event_clear(&ev);
 		ui->dirty |= UI_REDRAW;
 	}

@@ -5,6 +5,7 @@
 #include "ui.h"
 #include <curses.h>
 #include <errno.h>
+#include <malloc.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -170,6 +171,8 @@ static void start_background(struct ui *ui)
 		return;
 	}
 	background_rescore_all(ui->background);
+	if (ui->worker != NULL)
+		worker_hold(ui->worker, true);
 }
 
 /* Opens the ledger; the reason stays for the empty or error screen. */
@@ -343,6 +346,9 @@ static void reload(struct ui *ui)
 
 int ui_run(struct cmd_ctx *ctx)
 {
+	/* One malloc arena for the UI, worker and scoring threads: what one
+	 * whole-ledger pass frees, the next reuses, so their peaks do not add. */
+	mallopt(M_ARENA_MAX, 1);
 	struct ui ui = {.ctx = ctx};
 	aging_options_default(&ui.aging);
 	ui.aging.as_of = ctx->as_of;

@@ -17,6 +17,7 @@ struct worker {
 	struct worker_job *queue, *finished;
 	int running;             /* jobs taken and not finished */
 	bool stop;
+	bool held;               /* queued jobs wait (worker_hold) */
 	int pipe[2];
 	char *path;
 	struct store *store;     /* the worker's connection, for worker_stop to interrupt */
@@ -42,7 +43,7 @@ static void *worker_main(void *arg)
 	pthread_mutex_lock(&w->lock);
 	w->store = s;
 	for (;;) {
-		while (w->queue == NULL && !w->stop)
+		while ((w->queue == NULL || w->held) && !w->stop)
 			pthread_cond_wait(&w->wake, &w->lock);
 		if (w->stop)
 			break;
@@ -92,6 +93,14 @@ void worker_submit(struct worker *w, struct worker_job *job)
 {
 	pthread_mutex_lock(&w->lock);
 	append(&w->queue, job);
+	pthread_cond_signal(&w->wake);
+	pthread_mutex_unlock(&w->lock);
+}
+
+void worker_hold(struct worker *w, bool hold)
+{
+	pthread_mutex_lock(&w->lock);
+	w->held = hold;
 	pthread_cond_signal(&w->wake);
 	pthread_mutex_unlock(&w->lock);
 }

@@ -6,6 +6,7 @@
  * happens on the worker. */
 #ifndef DUN_UI_WORKER_H
 #define DUN_UI_WORKER_H
+#include <stdbool.h>
 #include "store.h"
 
 struct ui;
@@ -28,6 +29,11 @@ struct worker_job {
 int worker_start(const char *path, struct worker **out, char **cause);
 /* Queues a job (the worker owns it until it comes back). */
 void worker_submit(struct worker *w, struct worker_job *job);
+/* While held, queued jobs wait (the running one finishes). The TUI holds
+ * them while the start-up rescoring runs: the ranking needs the new scores
+ * anyway, and the two whole-ledger passes one after the other keep the
+ * peak memory of one. */
+void worker_hold(struct worker *w, bool hold);
 /* The read end of the wake-up pipe. */
 int worker_fd(const struct worker *w);
 /* Hands finished jobs to their done functions (UI thread). */
