@@ -76,14 +76,13 @@ int cmd_show(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_aging(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_kpi(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_log(struct cmd_ctx *ctx, int argc, char **argv);
-int cmd_kpi(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_dunning(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_outbox(struct cmd_ctx *ctx, int argc, char **argv);
+int cmd_scenarios(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_score(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_calllist(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_forecast(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_statement(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_statements(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_export(struct cmd_ctx *ctx, int argc, char **argv);
-int cmd_dunning(struct cmd_ctx *ctx, int argc, char **argv);
-int cmd_outbox(struct cmd_ctx *ctx, int argc, char **argv);
-int cmd_scenarios(struct cmd_ctx *ctx, int argc, char **argv);
 #endif

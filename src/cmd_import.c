@@ -55,7 +55,7 @@ int cmd_import(struct cmd_ctx *ctx, int argc, char **argv)
 	if (argc - optind != 2)
 		return cmd_usage(ctx, "import");
 	if (!import_kind_parse(argv[optind], &o.kind))
-		return cmd_error(ctx, DUN_EUSAGE, "import \"%s\": expected customers, invoices, payments or rates",
+		return cmd_error(ctx, DUN_EUSAGE, "import \"%s\": expected customers, invoices, payments, rates or bank",
 		    argv[optind]);
 	o.path = argv[optind + 1];
 	struct store *s;
