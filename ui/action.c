@@ -3,6 +3,7 @@
  * run the CLI's `log` command (the same code a script runs), so that the
  * rules about them live in one place. */
 #include "action.h"
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include "command.h"
@@ -65,6 +66,29 @@ static void done(struct ui *ui, const struct target *t, const char *what)
 	ui_message(ui, false, "%s for %s", what, t->code);
 }
 
+/* A form on t titled from fmt; the title is the only thing that differs
+ * between the actions' openers before their fields. */
+static struct form *target_form(struct target *t, int (*submit)(struct ui *, struct form *), const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static struct form *target_form(struct target *t, int (*submit)(struct ui *, struct form *), const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *title = xvasprintf(fmt, ap);
+	va_end(ap);
+	struct form *f = form_new(title, submit, t);
+	free(title);
+	return f;
+}
+
+/* A failed write: its cause (or "not saved") stays in the form. */
+static int form_fail(struct form *f, int rc, char *cause)
+{
+	snprintf(f->why, sizeof f->why, "%s", cause ? cause : "not saved");
+	free(cause);
+	return rc;
+}
+
 /* Writes one activity in its own transaction. */
 static int add_activity(struct ui *ui, struct form *f, const struct ledger_activity *a)
 {
@@ -75,7 +99,7 @@ static int add_activity(struct ui *ui, struct form *f, const struct ledger_activ
 	else
 		store_rollback(ui->store);
 	if (rc != DUN_OK)
-		snprintf(f->why, sizeof f->why, "%s", cause ? cause : "not saved");
+		return form_fail(f, rc, cause);
 	free(cause);
 	return rc;
 }
@@ -106,9 +130,7 @@ int action_call(struct ui *ui, int argc, char **argv)
 	struct target *t = target_new(ui);
 	if (t == NULL)
 		return DUN_EUSAGE;
-	char *title = xasprintf("Call %s", t->code);
-	struct form *f = form_new(title, submit_call, t);
-	free(title);
+	struct form *f = target_form(t, submit_call, "Call %s", t->code);
 	form_add(f, "outcome", NULL, NULL, call_outcomes);
 	form_add(f, "note", "", NULL, NULL);
 	form_open(ui, f);
@@ -138,9 +160,7 @@ int action_note(struct ui *ui, int argc, char **argv)
 	struct target *t = target_new(ui);
 	if (t == NULL)
 		return DUN_EUSAGE;
-	char *title = xasprintf("Note on %s", t->code);
-	struct form *f = form_new(title, submit_note, t);
-	free(title);
+	struct form *f = target_form(t, submit_note, "Note on %s", t->code);
 	form_add(f, "note", "", form_check_required, NULL);
 	form_open(ui, f);
 	return DUN_OK;
@@ -281,9 +301,7 @@ int action_promise(struct ui *ui, int argc, char **argv)
 		return DUN_EUSAGE;
 	money_t total;
 	char *numbers = overdue_numbers(ui, t, &total), date[DATE_TEXT_MAX], amount[MONEY_TEXT_MAX];
-	char *title = xasprintf("Promise to pay from %s (%s)", t->code, t->currency);
-	struct form *f = form_new(title, submit_promise, t);
-	free(title);
+	struct form *f = target_form(t, submit_promise, "Promise to pay from %s (%s)", t->code, t->currency);
 	form_add(f, "date", date_format_iso(ui->ctx->today + 7, date), check_future_date, NULL);
 	form_add(f, "amount", total > 0 ? money_format(total, t->exponent, amount) : "", check_money, NULL);
 	form_add(f, "invoices", numbers, check_invoices, NULL);
@@ -324,9 +342,8 @@ int action_dispute(struct ui *ui, int argc, char **argv)
 		sqlite3_reset(st);
 	}
 	char *number = t->invoice_id ? invoice_number(ui, t->invoice_id) : xstrdup("");
-	char *title = xasprintf(t->resolve ? "Resolve the dispute on %s" : "Open a dispute for %s", t->resolve ? number : t->code);
-	struct form *f = form_new(title, submit_dispute, t);
-	free(title);
+	struct form *f = target_form(t, submit_dispute, t->resolve ? "Resolve the dispute on %s" : "Open a dispute for %s",
+	    t->resolve ? number : t->code);
 	form_add(f, "invoice", number, check_one_invoice, NULL);
 	if (t->resolve) {
 		form_add(f, "resolution", "", form_check_required, NULL);
@@ -387,11 +404,8 @@ static int submit_allocate(struct ui *ui, struct form *f)
 		rc = store_commit(ui->store, &cause);
 	else
 		store_rollback(ui->store);
-	if (rc != DUN_OK) {
-		snprintf(f->why, sizeof f->why, "%s", cause ? cause : "not saved");
-		free(cause);
-		return rc;
-	}
+	if (rc != DUN_OK)
+		return form_fail(f, rc, cause);
 	ui->undo_allocation = aid;
 	done(ui, t, "payment allocated (u undoes it)");
 	return DUN_OK;
@@ -425,9 +439,7 @@ int action_allocate(struct ui *ui, int argc, char **argv)
 	sqlite3_reset(st);
 	char amount[MONEY_TEXT_MAX], *number = t->invoice_id ? invoice_number(ui, t->invoice_id) : xstrdup("");
 	money_t proposed = unapplied < open ? unapplied : open;
-	char *title = xasprintf("Allocate a payment to %s", t->code);
-	struct form *f = form_new(title, submit_allocate, t);
-	free(title);
+	struct form *f = target_form(t, submit_allocate, "Allocate a payment to %s", t->code);
 	form_add(f, "payment", reference ? reference : "", check_payment, NULL);
 	form_add(f, "invoice", number, check_one_invoice, NULL);
 	form_add(f, "amount", proposed > 0 ? money_format(proposed, t->exponent, amount) : "", check_money, NULL);
@@ -479,11 +491,8 @@ static int submit_edit(struct ui *ui, struct form *f)
 	money_parse(form_value(f, EDIT_LIMIT), t->exponent, MONEY_MARK_AUTO, &e.credit_limit, &why);
 	char *cause = NULL;
 	int rc = customer_update(ui->store, &e, &cause);
-	if (rc != DUN_OK) {
-		snprintf(f->why, sizeof f->why, "%s", cause ? cause : "not saved");
-		free(cause);
-		return rc;
-	}
+	if (rc != DUN_OK)
+		return form_fail(f, rc, cause);
 	done(ui, t, "customer saved");
 	return DUN_OK;
 }
@@ -505,9 +514,7 @@ int action_edit(struct ui *ui, int argc, char **argv)
 	}
 	t->version = e.version;
 	char limit[MONEY_TEXT_MAX];
-	char *title = xasprintf("Edit %s", t->code);
-	struct form *f = form_new(title, submit_edit, t);
-	free(title);
+	struct form *f = target_form(t, submit_edit, "Edit %s", t->code);
 	form_add(f, "e-mail", e.email, NULL, NULL);
 	form_add(f, "phone", e.phone, NULL, NULL);
 	form_add(f, "collector", e.collector, NULL, NULL);
