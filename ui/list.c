@@ -402,6 +402,12 @@ void list_bind_int_key(sqlite3_stmt *st, int idx, const struct list_key *key)
 		sqlite3_bind_int64(st, idx, key->num);
 }
 
+void list_bind_int_first(struct list *l, sqlite3_stmt *st, const struct list_key *key)
+{
+	(void)l;
+	list_bind_int_key(st, 1, key);
+}
+
 void list_key_set_text(struct list_key *key, const char *text)
 {
 	snprintf(key->text, sizeof key->text, "%s", text ? text : "");

@@ -104,6 +104,8 @@ void list_scroll_columns(struct list *l, int delta);
 /* Key binding helpers for sources: a text or integer key honouring edge. */
 void list_bind_text_key(sqlite3_stmt *st, int idx, const struct list_key *key);
 void list_bind_int_key(sqlite3_stmt *st, int idx, const struct list_key *key);
+/* A source's bind when its one parameter is an integer key, ?1. */
+void list_bind_int_first(struct list *l, sqlite3_stmt *st, const struct list_key *key);
 /* Copies text into key->text (cut to fit). */
 void list_key_set_text(struct list_key *key, const char *text);
 /* A cell from a printf format (xasprintf). */

@@ -59,12 +59,6 @@ static const char *grid_sort_column(const struct grid *g, int c)
 	"a.b6, a.b7, a.b8, a.b9, a.unapplied, a.disputed " \
 	"FROM temp.ui_aging_order o JOIN temp.ui_aging a ON a.rowid = o.row_id "
 
-static void grid_bind(struct list *l, sqlite3_stmt *st, const struct list_key *key)
-{
-	(void)l;
-	list_bind_int_key(st, 1, key);
-}
-
 /* Whole units for the grid: its columns must fit 80 columns. */
 static char *grid_amount(money_t amount, const char *currency)
 {
@@ -132,7 +126,7 @@ static void grid_columns(struct grid *g)
 		.sql_before = SELECT_GRID "WHERE o.rank < ?1 ORDER BY o.rank DESC LIMIT ?9",
 		.sql_count = "SELECT coalesce(max(rank), 0) FROM temp.ui_aging_order",
 		.sql_position = "SELECT ?1 - 1",
-		.bind = grid_bind,
+		.bind = list_bind_int_first,
 		.read = grid_read,
 	};
 }

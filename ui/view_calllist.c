@@ -35,12 +35,6 @@ static const struct list_column columns[] = {
 	"SELECT rank, customer_id, code, name, risk_class, overdue, exponent, reasons, phone, called_today " \
 	"FROM temp.ui_calllist "
 
-static void bind(struct list *l, sqlite3_stmt *st, const struct list_key *key)
-{
-	(void)l;
-	list_bind_int_key(st, 1, key);
-}
-
 static void read_row(struct list *l, sqlite3_stmt *st, struct list_row *row)
 {
 	(void)l;
@@ -65,7 +59,7 @@ static const struct list_source source = {
 	.sql_before = SELECT_ROWS "WHERE rank < ?1 ORDER BY rank DESC LIMIT ?9",
 	.sql_count = "SELECT coalesce(max(rank), 0) FROM temp.ui_calllist",
 	.sql_position = "SELECT ?1 - 1",
-	.bind = bind,
+	.bind = list_bind_int_first,
 	.read = read_row,
 };
 

@@ -37,12 +37,6 @@ static const struct list_column columns[] = {
 
 #define SELECT_WEEKS "SELECT week, first, last, expected, disputed, escalated, currency FROM temp.ui_forecast "
 
-static void bind(struct list *l, sqlite3_stmt *st, const struct list_key *key)
-{
-	(void)l;
-	list_bind_int_key(st, 1, key);
-}
-
 static void read_row(struct list *l, sqlite3_stmt *st, struct list_row *row)
 {
 	(void)l;
@@ -64,7 +58,7 @@ static const struct list_source source = {
 	.sql_before = SELECT_WEEKS "WHERE week < ?1 ORDER BY week DESC LIMIT ?9",
 	.sql_count = "SELECT count(*) FROM temp.ui_forecast",
 	.sql_position = "SELECT ?1 - 1",
-	.bind = bind,
+	.bind = list_bind_int_first,
 	.read = read_row,
 };
 

@@ -44,12 +44,6 @@ static const struct list_column plan_columns[] = {
 #define SELECT_PLAN \
 	"SELECT rank, customer_id, date, channel, code, name, step, template, amount, currency FROM temp.ui_plan "
 
-static void plan_bind(struct list *l, sqlite3_stmt *st, const struct list_key *key)
-{
-	(void)l;
-	list_bind_int_key(st, 1, key);
-}
-
 static void plan_read(struct list *l, sqlite3_stmt *st, struct list_row *row)
 {
 	(void)l;
@@ -68,7 +62,7 @@ static const struct list_source plan_source = {
 	.sql_before = SELECT_PLAN "WHERE rank < ?1 ORDER BY rank DESC LIMIT ?9",
 	.sql_count = "SELECT coalesce(max(rank), 0) FROM temp.ui_plan",
 	.sql_position = "SELECT ?1 - 1",
-	.bind = plan_bind,
+	.bind = list_bind_int_first,
 	.read = plan_read,
 };
 
@@ -109,7 +103,7 @@ static const struct list_source message_source = {
 	.sql_before = SELECT_MESSAGES "WHERE o.id < ?1 ORDER BY o.id DESC LIMIT ?9",
 	.sql_count = "SELECT count(*) FROM outbox",
 	.sql_position = "SELECT count(*) FROM outbox WHERE id < ?1",
-	.bind = plan_bind,
+	.bind = list_bind_int_first,
 	.read = message_read,
 };
 
