@@ -154,22 +154,36 @@ static struct acc *acc_for(struct aging *a, int64_t customer_id)
 	return &a->accs[customer_id];
 }
 
+/* The sums an item dated date adds amount to, with amount scaled into *v;
+ * *acc is NULL for an item the aging leaves out (nothing open, dated after
+ * D, another currency or customer). */
+static int acc_scale(struct aging *a, int64_t customer_id, const char *date, const char *currency, money_t amount,
+    struct acc **acc, fx_value *v, char **cause)
+{
+	*acc = NULL;
+	if (amount == 0 || strcmp(date, a->as_of) > 0)
+		return DUN_OK;
+	if (a->o->currency && strcmp(currency, a->o->currency) != 0)
+		return DUN_OK;
+	struct acc *found = acc_for(a, customer_id);
+	if (found == NULL)
+		return DUN_OK;
+	int rc = fx_scale(a->fx, currency, amount, v, cause);
+	if (rc != DUN_OK)
+		return rc;
+	found->touched = true;
+	*acc = found;
+	return DUN_OK;
+}
 
 static int add_invoice(struct aging *a, int64_t id, int64_t customer_id, const char *due, const char *issue,
     const char *currency, money_t open, bool credit, char **cause)
 {
-	if (open == 0 || strcmp(issue, a->as_of) > 0)
-		return DUN_OK;
-	if (a->o->currency && strcmp(currency, a->o->currency) != 0)
-		return DUN_OK;
-	struct acc *acc = acc_for(a, customer_id);
-	if (acc == NULL)
-		return DUN_OK;
+	struct acc *acc;
 	fx_value v;
-	int rc = fx_scale(a->fx, currency, open, &v, cause);
-	if (rc != DUN_OK)
+	int rc = acc_scale(a, customer_id, issue, currency, open, &acc, &v, cause);
+	if (rc != DUN_OK || acc == NULL)
 		return rc;
-	acc->touched = true;
 	if (credit) {
 		acc->unapplied += v;
 		return DUN_OK;
@@ -193,20 +207,12 @@ static int add_invoice(struct aging *a, int64_t id, int64_t customer_id, const c
 static int add_payment(struct aging *a, int64_t customer_id, const char *date, const char *currency,
     money_t unapplied, char **cause)
 {
-	if (unapplied == 0 || strcmp(date, a->as_of) > 0)
-		return DUN_OK;
-	if (a->o->currency && strcmp(currency, a->o->currency) != 0)
-		return DUN_OK;
-	struct acc *acc = acc_for(a, customer_id);
-	if (acc == NULL)
-		return DUN_OK;
+	struct acc *acc;
 	fx_value v;
-	int rc = fx_scale(a->fx, currency, unapplied, &v, cause);
-	if (rc != DUN_OK)
-		return rc;
-	acc->touched = true;
-	acc->unapplied -= v;
-	return DUN_OK;
+	int rc = acc_scale(a, customer_id, date, currency, unapplied, &acc, &v, cause);
+	if (rc == DUN_OK && acc != NULL)
+		acc->unapplied -= v;
+	return rc;
 }
 
 static int step_error(struct aging *a, sqlite3_stmt *st, int rc, char **cause)
