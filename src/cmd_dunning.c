@@ -31,6 +31,17 @@ static void plan_rows_print(struct report *r, const struct dunning_plan *plan, c
 	}
 }
 
+/* Opens the store and computes the plan as of D; a failure is reported. */
+static int plan_load(struct cmd_ctx *ctx, struct store **s, struct dunning_plan *plan)
+{
+	int status = cmd_store(ctx, 0, s);
+	if (status != DUN_OK)
+		return status;
+	char *cause = NULL;
+	status = dunning_plan_compute(*s, &ctx->config, ctx->as_of, 0, plan, &cause);
+	return status == DUN_OK ? DUN_OK : cmd_fail(ctx, status, cause);
+}
+
 static int dunning_run(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -49,14 +60,11 @@ static int dunning_run(struct cmd_ctx *ctx, int argc, char **argv)
 	if (optind != argc)
 		return cmd_usage(ctx, "dunning");
 	struct store *s;
-	int status = cmd_store(ctx, 0, &s);
+	struct dunning_plan plan;
+	int status = plan_load(ctx, &s, &plan);
 	if (status != DUN_OK)
 		return status;
-	struct dunning_plan plan;
 	char *cause = NULL;
-	status = dunning_plan_compute(s, &ctx->config, ctx->as_of, 0, &plan, &cause);
-	if (status != DUN_OK)
-		return cmd_fail(ctx, status, cause);
 	struct report *r = report_begin(ctx->out, ctx->format, plan_columns,
 	    (int)(sizeof plan_columns / sizeof plan_columns[0]));
 	for (int i = 0; i < plan.nactions && status == DUN_OK; i++) {
@@ -84,14 +92,10 @@ static int dunning_escalations(struct cmd_ctx *ctx, int argc, char **argv)
 	if (argc != 1)
 		return cmd_usage(ctx, "dunning");
 	struct store *s;
-	int status = cmd_store(ctx, 0, &s);
+	struct dunning_plan plan;
+	int status = plan_load(ctx, &s, &plan);
 	if (status != DUN_OK)
 		return status;
-	struct dunning_plan plan;
-	char *cause = NULL;
-	status = dunning_plan_compute(s, &ctx->config, ctx->as_of, 0, &plan, &cause);
-	if (status != DUN_OK)
-		return cmd_fail(ctx, status, cause);
 	struct report *r = report_begin(ctx->out, ctx->format, escalation_columns,
 	    (int)(sizeof escalation_columns / sizeof escalation_columns[0]));
 	for (int i = 0; i < plan.nescalations; i++) {
