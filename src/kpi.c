@@ -47,6 +47,17 @@ static int step_fail(struct store *s, sqlite3_stmt *st, int rc, char **cause)
 	return rc == SQLITE_DONE ? DUN_OK : store_error(s, "compute the KPIs", cause);
 }
 
+/* Scales the row's amount (the column after its currency) into *v; a
+ * failure resets st, so the caller can return at once. */
+static int row_scale(struct fx *fx, sqlite3_stmt *st, int currency_column, fx_value *v, char **cause)
+{
+	int rc = fx_scale(fx, store_column_text(st, currency_column), sqlite3_column_int64(st, currency_column + 1), v,
+	    cause);
+	if (rc != DUN_OK)
+		sqlite3_reset(st);
+	return rc;
+}
+
 /* The period (D - P, D]: what was invoiced and received each day, in the
  * base currency (scaled, fx.h). */
 struct period {
@@ -62,11 +73,9 @@ static int add_flows(struct store *s, struct fx *fx, sqlite3_stmt *st, day_t fir
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		fx_value v;
-		int err = fx_scale(fx, store_column_text(st, 1), sqlite3_column_int64(st, 2), &v, cause);
-		if (err != DUN_OK) {
-			sqlite3_reset(st);
+		int err = row_scale(fx, st, 1, &v, cause);
+		if (err != DUN_OK)
 			return err;
-		}
 		flow[store_column_date(st, 0) - first] += v;
 		*sum += v;
 	}
@@ -93,11 +102,9 @@ static int window_sales(struct store *s, struct fx *fx, const struct period *p, 
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		fx_value v;
-		int err = fx_scale(fx, store_column_text(st, 0), sqlite3_column_int64(st, 1), &v, cause);
-		if (err != DUN_OK) {
-			sqlite3_reset(st);
+		int err = row_scale(fx, st, 0, &v, cause);
+		if (err != DUN_OK)
 			return err;
-		}
 		sum += v;
 	}
 	*out = fx_round(sum, 1);
@@ -147,11 +154,9 @@ static int payment_delays(struct store *s, struct fx *fx, day_t from, day_t to,
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		fx_value v;
-		int err = fx_scale(fx, store_column_text(st, 0), sqlite3_column_int64(st, 1), &v, cause);
-		if (err != DUN_OK) {
-			sqlite3_reset(st);
+		int err = row_scale(fx, st, 0, &v, cause);
+		if (err != DUN_OK)
 			return err;
-		}
 		money_t w = fx_round(v, 1);
 		day_t paid = store_column_date(st, 4);
 		adp->num += w * (paid - store_column_date(st, 2));
