@@ -636,6 +636,38 @@ static int update_invoice(struct import *imp, const struct invoice_row *row, int
 	return row_step(imp, st, IN_AMOUNT, cause);
 }
 
+/* What a credit note or payment (?1) can still settle of invoice ?2, by
+ * st's row (what it has left, the open amount, whether the two are already
+ * allocated): the smaller amount, or 0 for a pair a re-import meets again. */
+static int settle_amount(struct import *imp, sqlite3_stmt *st, int64_t source_id, int64_t invoice_id, money_t *amount,
+    char **cause)
+{
+	sqlite3_bind_int64(st, 1, source_id);
+	sqlite3_bind_int64(st, 2, invoice_id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return store_error(imp->s, imp->what, cause);
+	}
+	money_t left = sqlite3_column_int64(st, 0), open = sqlite3_column_int64(st, 1);
+	bool done = sqlite3_column_int(st, 2);
+	sqlite3_reset(st);
+	*amount = done ? 0 : left < open ? left : open;
+	return DUN_OK;
+}
+
+/* An allocation's status: refused (DUN_EDATA) is the row's fault, shown at
+ * column and value; any other failure passes why on as the cause. */
+static int allocation_result(struct import *imp, int rc, char *why, int column, const char *value, char **cause)
+{
+	if (rc == DUN_EDATA) {
+		row_fail(imp, column, value, "%s", why);
+		free(why);
+	} else if (rc != DUN_OK) {
+		*cause = why;
+	}
+	return rc;
+}
+
 /* A credit note's applies_to: its remaining credit goes to that invoice,
  * up to the invoice's open amount, once. */
 static int apply_credit(struct import *imp, int64_t credit_id, const char *number, char **cause)
@@ -646,29 +678,14 @@ static int apply_credit(struct import *imp, int64_t credit_id, const char *numbe
 	sqlite3_stmt *st = store_stmt(imp->s,
 	    "SELECT (SELECT -open_amount FROM invoice WHERE id = ?1), open_amount,"
 	    " EXISTS (SELECT 1 FROM allocation WHERE credit_id = ?1 AND invoice_id = ?2) FROM invoice WHERE id = ?2");
-	sqlite3_bind_int64(st, 1, credit_id);
-	sqlite3_bind_int64(st, 2, target);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
-		return store_error(imp->s, imp->what, cause);
-	}
-	money_t credit = sqlite3_column_int64(st, 0), open = sqlite3_column_int64(st, 1);
-	bool done = sqlite3_column_int(st, 2);
-	sqlite3_reset(st);
-	money_t amount = credit < open ? credit : open;
-	if (done || amount <= 0)
-		return DUN_OK;
+	money_t amount;
+	int rc = settle_amount(imp, st, credit_id, target, &amount, cause);
+	if (rc != DUN_OK || amount <= 0)
+		return rc;
 	char *why = NULL;
-	int rc = ledger_allocate_credit(imp->s, credit_id, target, amount, LEDGER_IMPORT, NULL, &why);
-	if (rc == DUN_EDATA) {
-		row_fail(imp, IN_APPLIES_TO, number, "%s", why);
-		free(why);
+	rc = ledger_allocate_credit(imp->s, credit_id, target, amount, LEDGER_IMPORT, NULL, &why);
+	if (allocation_result(imp, rc, why, IN_APPLIES_TO, number, cause) != DUN_OK)
 		return rc;
-	}
-	if (rc != DUN_OK) {
-		*cause = why;
-		return rc;
-	}
 	imp->row_allocations++;
 	return DUN_OK;
 }
@@ -799,29 +816,16 @@ static int allocate_payment(struct import *imp, int64_t payment_id, const int64_
 		sqlite3_stmt *st = store_stmt(imp->s,
 		    "SELECT (SELECT unapplied FROM payment WHERE id = ?1), open_amount,"
 		    " EXISTS (SELECT 1 FROM allocation WHERE payment_id = ?1 AND invoice_id = ?2) FROM invoice WHERE id = ?2");
-		sqlite3_bind_int64(st, 1, payment_id);
-		sqlite3_bind_int64(st, 2, ids[i]);
-		if (sqlite3_step(st) != SQLITE_ROW) {
-			sqlite3_reset(st);
-			return store_error(imp->s, imp->what, cause);
-		}
-		money_t unapplied = sqlite3_column_int64(st, 0), open = sqlite3_column_int64(st, 1);
-		bool done = sqlite3_column_int(st, 2);
-		sqlite3_reset(st);
-		money_t amount = unapplied < open ? unapplied : open;
-		if (done || amount <= 0)
+		money_t amount;
+		int rc = settle_amount(imp, st, payment_id, ids[i], &amount, cause);
+		if (rc != DUN_OK)
+			return rc;
+		if (amount <= 0)
 			continue;
 		char *why = NULL;
-		int rc = ledger_allocate_payment(imp->s, payment_id, ids[i], amount, LEDGER_IMPORT, NULL, &why);
-		if (rc == DUN_EDATA) {
-			row_fail(imp, PA_INVOICES, field(imp, PA_INVOICES), "%s", why);
-			free(why);
+		rc = ledger_allocate_payment(imp->s, payment_id, ids[i], amount, LEDGER_IMPORT, NULL, &why);
+		if (allocation_result(imp, rc, why, PA_INVOICES, field(imp, PA_INVOICES), cause) != DUN_OK)
 			return rc;
-		}
-		if (rc != DUN_OK) {
-			*cause = why;
-			return rc;
-		}
 		allocated[(*nallocated)++] = ids[i];
 		imp->row_allocations++;
 	}
