@@ -269,6 +269,26 @@ static int load_history(struct aging *a, char **cause)
 	return step_error(a, st, rc, cause);
 }
 
+/* The scan of every item (all), or of the one customer's (one, ?1). */
+static sqlite3_stmt *scan_stmt(struct aging *a, const char *all, const char *one)
+{
+	sqlite3_stmt *st = store_stmt(a->store, a->o->customer_id ? one : all);
+	if (a->o->customer_id)
+		sqlite3_bind_int64(st, 1, a->o->customer_id);
+	return st;
+}
+
+/* What id has open now plus what was allocated to it after D; its entry,
+ * if any, is marked used so the later passes skip it. */
+static money_t adjusted(struct id_map *m, int64_t id, money_t open_now)
+{
+	struct id_entry *adj = id_map_find(m, id, false);
+	if (adj == NULL)
+		return open_now;
+	adj->used = true;
+	return open_now + adj->amount;
+}
+
 /* Invoices open now, then those settled only after D (open now 0). */
 static int scan_invoices(struct aging *a, char **cause)
 {
@@ -278,20 +298,13 @@ static int scan_invoices(struct aging *a, char **cause)
 	static const char one[] =
 	    "SELECT id, customer_id, due_date, issue_date, currency, open_amount, kind = 'credit_note'"
 	    " FROM invoice WHERE open_amount <> 0 AND customer_id = ?1";
-	sqlite3_stmt *st = store_stmt(a->store, a->o->customer_id ? one : all);
-	if (a->o->customer_id)
-		sqlite3_bind_int64(st, 1, a->o->customer_id);
+	sqlite3_stmt *st = scan_stmt(a, all, one);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
-		money_t open = sqlite3_column_int64(st, 5);
 		if (bitset_has(&a->issued_later, id))
 			continue;
-		struct id_entry *adj = id_map_find(&a->adjust, id, false);
-		if (adj != NULL) {
-			open += adj->amount;
-			adj->used = true;
-		}
+		money_t open = adjusted(&a->adjust, id, sqlite3_column_int64(st, 5));
 		int err = add_invoice(a, id, sqlite3_column_int64(st, 1), store_column_text(st, 2),
 		    store_column_text(st, 3), store_column_text(st, 4), open, sqlite3_column_int(st, 6), cause);
 		if (err != DUN_OK) {
@@ -354,17 +367,10 @@ static int scan_payments(struct aging *a, char **cause)
 	static const char one[] =
 	    "SELECT id, coalesce(customer_id, 0), date, currency, unapplied FROM payment"
 	    " WHERE unapplied <> 0 AND customer_id = ?1";
-	sqlite3_stmt *st = store_stmt(a->store, a->o->customer_id ? one : all);
-	if (a->o->customer_id)
-		sqlite3_bind_int64(st, 1, a->o->customer_id);
+	sqlite3_stmt *st = scan_stmt(a, all, one);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		money_t unapplied = sqlite3_column_int64(st, 4);
-		struct id_entry *adj = id_map_find(&a->payadjust, sqlite3_column_int64(st, 0), false);
-		if (adj != NULL) {
-			unapplied += adj->amount;
-			adj->used = true;
-		}
+		money_t unapplied = adjusted(&a->payadjust, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 4));
 		int err = add_payment(a, sqlite3_column_int64(st, 1), store_column_text(st, 2), store_column_text(st, 3),
 		    unapplied, cause);
 		if (err != DUN_OK) {
