@@ -1189,6 +1189,67 @@ static const char sql_learn[] =
 	"INSERT INTO payer_account (account, customer_id, learned_date) VALUES (?1, ?2, ?3)"
 	" ON CONFLICT (account) DO UPDATE SET customer_id = excluded.customer_id, learned_date = excluded.learned_date";
 
+int match_pick_parse(struct store *s, int64_t payment_id, const char *text,
+    int64_t *ids, money_t *amounts, int *n, char **cause)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT currency, unapplied FROM payment WHERE id = ?1");
+	sqlite3_bind_int64(st, 1, payment_id);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return dun_fail(cause, DUN_EDATA, "no such payment");
+	}
+	char currency[4];
+	snprintf(currency, sizeof currency, "%s", store_column_text(st, 0));
+	money_t left = sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
+	int exponent = money_exponent(currency);
+	*n = 0;
+	char *copy = xstrdup(text), *save = NULL;
+	int rc = DUN_OK;
+	for (char *word = strtok_r(copy, " \t", &save); word != NULL && rc == DUN_OK;
+	    word = strtok_r(NULL, " \t", &save)) {
+		char *eq = strchr(word, '=');
+		if (eq != NULL)
+			*eq++ = '\0';
+		if (*n == MATCH_MAX_INVOICES) {
+			rc = dun_fail(cause, DUN_EDATA, "at most %d invoices", MATCH_MAX_INVOICES);
+			break;
+		}
+		st = store_stmt(s, "SELECT id, currency, open_amount, kind FROM invoice WHERE number = ?1");
+		store_bind_text(st, 1, word);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			rc = dun_fail(cause, DUN_EDATA, "%s: no such invoice", word);
+		} else if (strcmp(store_column_text(st, 3), "invoice") != 0 || sqlite3_column_int64(st, 2) <= 0) {
+			rc = dun_fail(cause, DUN_EDATA, "%s: nothing open on it", word);
+		} else if (strcmp(store_column_text(st, 1), currency) != 0) {
+			rc = dun_fail(cause, DUN_EDATA, "%s: in %s, the payment in %s", word, store_column_text(st, 1), currency);
+		} else {
+			int64_t id = sqlite3_column_int64(st, 0);
+			money_t open = sqlite3_column_int64(st, 2), amount = open < left ? open : left;
+			const char *why = NULL;
+			for (int i = 0; i < *n; i++)
+				if (ids[i] == id)
+					rc = dun_fail(cause, DUN_EDATA, "%s: picked twice", word);
+			if (rc == DUN_OK && eq != NULL && (!money_parse(eq, exponent, MONEY_MARK_AUTO, &amount, &why) || amount <= 0))
+				rc = dun_fail(cause, DUN_EDATA, "%s=%s: %s", word, eq, why ? why : "not a positive amount");
+			else if (rc == DUN_OK && amount > open)
+				rc = dun_fail(cause, DUN_EDATA, "%s: more than its open amount", word);
+			else if (rc == DUN_OK && (amount > left || amount <= 0))
+				rc = dun_fail(cause, DUN_EDATA, "%s: more than the payment has left", word);
+			if (rc == DUN_OK) {
+				ids[*n] = id;
+				amounts[(*n)++] = amount;
+				left -= amount;
+			}
+		}
+		sqlite3_reset(st);
+	}
+	free(copy);
+	if (rc == DUN_OK && *n == 0)
+		rc = dun_fail(cause, DUN_EDATA, "name at least one invoice");
+	return rc;
+}
+
 int match_apply_manual(struct store *s, int64_t payment_id, const int64_t *invoice_ids, const money_t *amounts,
     int n, day_t today, char **cause)
 {

@@ -88,6 +88,17 @@ int match_run(struct store *s, const char *extra_patterns, int threshold, bool a
 int match_apply_manual(struct store *s, int64_t payment_id, const int64_t *invoice_ids, const money_t *amounts,
     int n, day_t today, char **cause);
 
+/* Reads a person's own choice for a payment (the matching view's pick and
+ * split): invoice numbers separated by spaces, each optionally followed by
+ * "=AMOUNT" in the payment's currency; an invoice without an amount takes
+ * what is left of the payment, up to its open amount. What is not picked
+ * stays unapplied. Fills ids and amounts (room for MATCH_MAX_INVOICES) and
+ * *n; DUN_EDATA with the reason in *cause (caller frees) when an invoice is
+ * unknown, settled, in another currency, picked twice, or the amounts
+ * exceed its open amount or the payment's unapplied cash. */
+int match_pick_parse(struct store *s, int64_t payment_id, const char *text,
+    int64_t *ids, money_t *amounts, int *n, char **cause);
+
 /* Normalises a company name for comparison: lower case, accents removed,
  * punctuation to spaces, legal forms (SA, SAS, SARL, GmbH, Ltd, Inc...)
  * dropped, spaces collapsed. The caller frees the result. */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "form.h"
 #include "list.h"
 #include "match.h"
 #include "screen.h"
@@ -190,6 +191,63 @@ static int accept(struct ui *ui, struct matching *mv)
 	return UI_REDRAW | UI_RELOAD;
 }
 
+/* A person's own pick (and split) of a payment, for when the proposal is
+ * wrong or missing; the form's data. */
+struct pick {
+	struct store *store;
+	int64_t payment_id;
+};
+
+static const char *check_pick(struct form *f, int field, const char *text)
+{
+	struct pick *p = f->data;
+	int64_t ids[MATCH_MAX_INVOICES];
+	money_t amounts[MATCH_MAX_INVOICES];
+	int n;
+	char *cause = NULL;
+	(void)field;
+	if (match_pick_parse(p->store, p->payment_id, text, ids, amounts, &n, &cause) == DUN_OK)
+		return NULL;
+	snprintf(f->check_why, sizeof f->check_why, "%s", cause);
+	free(cause);
+	return f->check_why;
+}
+
+static int submit_pick(struct ui *ui, struct form *f)
+{
+	struct pick *p = f->data;
+	int64_t ids[MATCH_MAX_INVOICES];
+	money_t amounts[MATCH_MAX_INVOICES];
+	int n;
+	char *cause = NULL;
+	int rc = match_pick_parse(p->store, p->payment_id, form_value(f, 0), ids, amounts, &n, &cause);
+	if (rc == DUN_OK)
+		rc = match_apply_manual(ui->store, p->payment_id, ids, amounts, n, ui->ctx->today, &cause);
+	if (rc != DUN_OK) {
+		snprintf(f->why, sizeof f->why, "%s", cause);
+		free(cause);
+		return rc;
+	}
+	ui_message(ui, false, "matched by hand to %d invoice%s", n, n > 1 ? "s" : "");
+	ui_changed(ui);
+	return DUN_OK;
+}
+
+static int pick(struct ui *ui, struct matching *mv)
+{
+	const struct list_row *row = list_selected(&mv->list);
+	if (row == NULL)
+		return UI_HANDLED;
+	struct pick *p = xmalloc(sizeof *p);
+	*p = (struct pick){ .store = ui->store, .payment_id = row->id };
+	char *title = xasprintf("Pick invoices for %s (NUMBER or NUMBER=AMOUNT, spaces between)", row->cell[1]);
+	struct form *f = form_new(title, submit_pick, p);
+	free(title);
+	form_add(f, "invoices", "", check_pick, NULL);
+	form_open(ui, f);
+	return UI_REDRAW;
+}
+
 static int matching_key(struct ui *ui, void *state, int key)
 {
 	struct matching *mv = state;
@@ -200,6 +258,8 @@ static int matching_key(struct ui *ui, void *state, int key)
 	case '\n':
 	case KEY_ENTER:
 		return accept(ui, mv);
+	case 'p':
+		return pick(ui, mv);
 	case 'n':
 		/* Leave it unapplied: it waits here for the next statement. */
 		list_move(&mv->list, 1);
@@ -240,7 +300,7 @@ const struct view_ops view_matching = {
 	.number = 6,
 	.name = "matching",
 	.title = "6 Matching",
-	.help = "unapplied payments with the best proposal: a or Enter accepts, n leaves it, o opens the customer",
+	.help = "unapplied payments with the best proposal: a or Enter accepts, p picks invoices by hand (NUMBER=AMOUNT splits), n leaves it, o opens the customer",
 	.open = matching_open,
 	.close = matching_close,
 	.draw = matching_draw,

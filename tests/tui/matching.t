@@ -1,9 +1,9 @@
 #!/bin/sh
 # View 6, matching: the unapplied payments with their best proposals; `a`
 # accepts one as a person's match (allocations "manual", the payer account
-# learned), `n` leaves one unapplied.
+# learned), `n` leaves one unapplied, `p` picks invoices by hand and splits.
 . "$top_srcdir/tests/tui/lib.sh"
-plan 8
+plan 13
 data="$top_srcdir/tests/cli/data"
 "$DUN" --db "$DB" init >/dev/null
 "$DUN" --db "$DB" import customers "$data/match/customers.csv" >/dev/null
@@ -23,3 +23,16 @@ expect "the payer account is learned" 0 "FR7630006000011234567890189|ACME" \
 	sql "SELECT a.account, c.code FROM payer_account a JOIN customer c ON c.id = a.customer_id"
 tui_keys n
 tui_wait "n leaves a payment and moves on" "Unapplied payments 2/3"
+tui_keys p
+tui_wait "p opens the pick form" "Pick invoices for BATCH-2"
+tui_type "INV-2026-9999"
+tui_wait "an unknown invoice is refused as it is typed" "INV-2026-9999: no such invoice"
+tui_keys C-u
+tui_type "INV-2026-0023=150.00 INV-2026-0012"
+tui_wait "another customer's settled invoice is refused" "INV-2026-0012: nothing open on it"
+tui_keys C-u
+tui_type "INV-2026-0023=150.00"
+tui_keys Enter
+tui_wait "the pick is applied" "matched by hand to 1 invoice"
+expect "150.00 of the 200.00 payment goes to the picked invoice, 50.00 stays unapplied" 0 "15000|5000" \
+	sql "SELECT a.amount, p.unapplied FROM allocation a JOIN payment p ON p.id = a.payment_id JOIN invoice i ON i.id = a.invoice_id WHERE i.number = 'INV-2026-0023'"
