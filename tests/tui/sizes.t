@@ -3,7 +3,7 @@
 # back, with NO_COLOR; its empty state without a ledger; and a change made
 # by another process showing within a second.
 . "$top_srcdir/tests/tui/lib.sh"
-plan 14
+plan 15
 tui_start 80 24 --db ledger.db
 tui_expect "without a ledger, it says how to import or build the demo" sizes-empty.txt
 tui_keys q
@@ -35,6 +35,8 @@ tui_wait "NO_COLOR draws the same screen" "Call list"
 # xterm mouse reports (TERM=screen in tmux): a click on the fifth line
 # selects the third customer, a wheel turn down moves three rows.
 tui_keys 2
+# the click must reach the customers view, not the call list before it
+tui_wait "2 opens the customers view" "[Customers 1/8]"
 tui_keys -l "$(printf '\033[M +%%\033[M#+%%')"
 tui_wait "a click selects the row under it" "[Customers 3/8]"
 tui_keys -l "$(printf '\033[Ma+%%')"
