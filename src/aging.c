@@ -204,6 +204,20 @@ static int add_invoice(struct aging *a, int64_t id, int64_t customer_id, const c
 	return DUN_OK;
 }
 
+/* add_invoice for the row under st: customer id, due date, issue date and
+ * currency from column col on, the credit-note flag at credit_col. Resets
+ * st on failure. */
+static int add_invoice_row(struct aging *a, sqlite3_stmt *st, int64_t id, int col, money_t open,
+    int credit_col, char **cause)
+{
+	int rc = add_invoice(a, id, sqlite3_column_int64(st, col), store_column_text(st, col + 1),
+	    store_column_text(st, col + 2), store_column_text(st, col + 3), open,
+	    sqlite3_column_int(st, credit_col), cause);
+	if (rc != DUN_OK)
+		sqlite3_reset(st);
+	return rc;
+}
+
 static int add_payment(struct aging *a, int64_t customer_id, const char *date, const char *currency,
     money_t unapplied, char **cause)
 {
@@ -305,12 +319,9 @@ static int scan_invoices(struct aging *a, char **cause)
 		if (bitset_has(&a->issued_later, id))
 			continue;
 		money_t open = adjusted(&a->adjust, id, sqlite3_column_int64(st, 5));
-		int err = add_invoice(a, id, sqlite3_column_int64(st, 1), store_column_text(st, 2),
-		    store_column_text(st, 3), store_column_text(st, 4), open, sqlite3_column_int(st, 6), cause);
-		if (err != DUN_OK) {
-			sqlite3_reset(st);
+		int err = add_invoice_row(a, st, id, 1, open, 6, cause);
+		if (err != DUN_OK)
 			return err;
-		}
 	}
 	if ((rc = step_error(a, st, rc, cause)) != DUN_OK)
 		return rc;
@@ -326,12 +337,9 @@ static int scan_invoices(struct aging *a, char **cause)
 		if (adj == NULL || adj->used)
 			continue;
 		adj->used = true;
-		int err = add_invoice(a, id, sqlite3_column_int64(st, 1), store_column_text(st, 2),
-		    store_column_text(st, 3), store_column_text(st, 4), adj->amount, sqlite3_column_int(st, 5), cause);
-		if (err != DUN_OK) {
-			sqlite3_reset(st);
+		int err = add_invoice_row(a, st, id, 1, adj->amount, 5, cause);
+		if (err != DUN_OK)
 			return err;
-		}
 	}
 	if ((rc = step_error(a, st, rc, cause)) != DUN_OK)
 		return rc;
@@ -348,12 +356,8 @@ static int scan_invoices(struct aging *a, char **cause)
 		sqlite3_bind_int64(st, 1, e->id);
 		if ((rc = sqlite3_step(st)) != SQLITE_ROW)
 			return step_error(a, st, rc, cause);
-		rc = add_invoice(a, e->id, sqlite3_column_int64(st, 0), store_column_text(st, 1), store_column_text(st, 2),
-		    store_column_text(st, 3), sqlite3_column_int64(st, 4) + e->amount, sqlite3_column_int(st, 5), cause);
-		if (rc != DUN_OK) {
-			sqlite3_reset(st);
+		if ((rc = add_invoice_row(a, st, e->id, 0, sqlite3_column_int64(st, 4) + e->amount, 5, cause)) != DUN_OK)
 			return rc;
-		}
 	}
 	sqlite3_reset(st);
 	return DUN_OK;
