@@ -104,23 +104,32 @@ static int add_activity(struct ui *ui, struct form *f, const struct ledger_activ
 	return rc;
 }
 
-static int submit_call(struct ui *ui, struct form *f)
+/* Writes a call or a note on the form's target, the call linked to the
+ * selected invoice; done() says so. */
+static int submit_target_activity(struct ui *ui, struct form *f, const char *kind, const char *outcome,
+    const char *text, bool link_invoice, const char *message)
 {
 	struct target *t = f->data;
+	link_invoice = link_invoice && t->invoice_id != 0;
 	struct ledger_activity a = {
 		.customer_id = t->customer_id,
 		.date = ui->ctx->today,
-		.kind = "call",
+		.kind = kind,
 		.who = ledger_user(),
-		.outcome = form_value(f, 0),
-		.text = form_value(f, 1),
-		.invoice_ids = t->invoice_id ? &t->invoice_id : NULL,
-		.ninvoices = t->invoice_id ? 1 : 0,
+		.outcome = outcome,
+		.text = text,
+		.invoice_ids = link_invoice ? &t->invoice_id : NULL,
+		.ninvoices = link_invoice ? 1 : 0,
 	};
 	int rc = add_activity(ui, f, &a);
 	if (rc == DUN_OK)
-		done(ui, t, "call logged");
+		done(ui, t, message);
 	return rc;
+}
+
+static int submit_call(struct ui *ui, struct form *f)
+{
+	return submit_target_activity(ui, f, "call", form_value(f, 0), form_value(f, 1), true, "call logged");
 }
 
 int action_call(struct ui *ui, int argc, char **argv)
@@ -139,18 +148,7 @@ int action_call(struct ui *ui, int argc, char **argv)
 
 static int submit_note(struct ui *ui, struct form *f)
 {
-	struct target *t = f->data;
-	struct ledger_activity a = {
-		.customer_id = t->customer_id,
-		.date = ui->ctx->today,
-		.kind = "note",
-		.who = ledger_user(),
-		.text = form_value(f, 0),
-	};
-	int rc = add_activity(ui, f, &a);
-	if (rc == DUN_OK)
-		done(ui, t, "note added");
-	return rc;
+	return submit_target_activity(ui, f, "note", NULL, form_value(f, 0), false, "note added");
 }
 
 int action_note(struct ui *ui, int argc, char **argv)
