@@ -199,10 +199,15 @@ int cmd_show(struct cmd_ctx *ctx, int argc, char **argv)
 	int rc = cmd_store(ctx, 0, &s);
 	if (rc != DUN_OK)
 		return rc;
+	struct scenario_set scenarios;
+	char *cause = NULL;
+	if ((rc = scenario_load(s, &scenarios, &cause)) != DUN_OK)
+		return cmd_fail(ctx, rc, cause);
 	sqlite3_stmt *st = store_stmt(s, sql_show_customer);
 	store_bind_text(st, 1, argv[1]);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_reset(st);
+		scenario_set_free(&scenarios);
 		return cmd_error(ctx, DUN_EDATA, "customer \"%s\": no such customer", argv[1]);
 	}
 	int64_t id = sqlite3_column_int64(st, 0);
@@ -213,10 +218,20 @@ int cmd_show(struct cmd_ctx *ctx, int argc, char **argv)
 	fprintf(out, "segment: %s  collector: %s  terms: %s  credit limit: %s %s\n",
 	    store_column_text(st, 3), store_column_text(st, 4), store_column_text(st, 5),
 	    money_format(sqlite3_column_int64(st, 6), exp, limit), store_column_text(st, 7));
-	fprintf(out, "email: %s  phone: %s  language: %s  scenario: %s%s\n",
-	    store_column_text(st, 8), store_column_text(st, 9), store_column_text(st, 10),
-	    *store_column_text(st, 11) ? store_column_text(st, 11) : "(default)",
-	    sqlite3_column_int(st, 12) ? "  ON HOLD" : "");
+	fprintf(out, "email: %s  phone: %s  language: %s  scenario: ",
+	    store_column_text(st, 8), store_column_text(st, 9), store_column_text(st, 10));
+	const struct scenario_rule *rule;
+	const struct scenario *sc = scenario_for(&scenarios, store_column_text(st, 11), store_column_text(st, 3),
+	    store_column_text(st, 16), &rule);
+	/* which scenario dunning uses, and the rule that chose it */
+	if (sc == NULL)
+		fputs("(none)", out);
+	else if (rule != NULL)
+		fprintf(out, "%s (%s %s)", sc->code, rule->kind == SCENARIO_BY_SEGMENT ? "segment" : "profile", rule->match);
+	else
+		fprintf(out, "%s%s", sc->code, strcmp(store_column_text(st, 11), sc->code) ? " (default)" : "");
+	scenario_set_free(&scenarios);
+	fputs(sqlite3_column_int(st, 12) ? "  ON HOLD\n" : "\n", out);
 	if (sqlite3_column_int(st, 14) >= 0)
 		fprintf(out, "risk: %d (%s) %s  why: %s\n", sqlite3_column_int(st, 14), store_column_text(st, 15),
 		    store_column_text(st, 16), store_column_text(st, 17));
@@ -270,7 +285,6 @@ int cmd_show(struct cmd_ctx *ctx, int argc, char **argv)
 		/* The status as of the as-of date, not the stored cache. */
 		enum promise_status status;
 		day_t settled;
-		char *cause = NULL;
 		int prc = promise_status_at(s, sqlite3_column_int64(st, 4), ctx->as_of, ctx->config.promise_grace_days,
 		    &status, &settled, &cause);
 		if (prc != DUN_OK) {

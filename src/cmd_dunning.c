@@ -199,8 +199,15 @@ int cmd_scenarios(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (load) {
 		status = scenario_save(s, &set, &cause);
-		if (status == DUN_OK)
-			fprintf(ctx->out, "loaded %d scenarios, %d segment rules\n", set.nscenarios, set.nsegments);
+		if (status == DUN_OK) {
+			int profiles = scenario_rule_count(&set, SCENARIO_BY_PROFILE);
+			fprintf(ctx->out, "loaded %d scenarios, %d segment rules", set.nscenarios,
+			    scenario_rule_count(&set, SCENARIO_BY_SEGMENT));
+			/* the line outside scripts read stays as it was without profile rules */
+			if (profiles)
+				fprintf(ctx->out, ", %d profile rules", profiles);
+			fputc('\n', ctx->out);
+		}
 	} else {
 		status = scenario_load(s, &set, &cause);
 		if (status == DUN_OK) {

@@ -15,10 +15,12 @@
  * lets the planner use it; the unary + keeps it off the issue-date index,
  * which would visit the whole history), so only each customer's few rows
  * are sorted by number, never the whole set. Nothing per row but the row:
- * what pauses an invoice is looked up apart (few disputes, few promises). */
+ * what pauses an invoice is looked up apart (few disputes, few promises),
+ * and the payer profile only when a scenario rule asks for it (?3). */
 static const char sql_open_invoices[] =
     "SELECT c.id, c.code, c.name, c.segment, c.scenario, c.language, c.email, c.currency,"
     " c.dunning_snooze_until >= ?1,"
+    " CASE WHEN ?3 THEN (SELECT r.profile FROM risk r WHERE r.customer_id = c.id) END,"
     " i.id, i.number, i.issue_date, i.due_date, i.currency, i.amount, i.open_amount, i.dunning_step"
     " FROM customer c CROSS JOIN invoice i ON i.customer_id = c.id"
     " WHERE i.open_amount <> 0 AND i.open_amount > 0 AND i.kind = 'invoice' AND +i.issue_date <= ?1"
@@ -27,7 +29,7 @@ static const char sql_open_invoices[] =
 
 enum {
 	COL_CUSTOMER_ID, COL_CODE, COL_NAME, COL_SEGMENT, COL_SCENARIO, COL_LANGUAGE, COL_EMAIL, COL_CUSTOMER_CURRENCY,
-	COL_SNOOZED, COL_INVOICE_ID, COL_NUMBER, COL_ISSUE, COL_DUE, COL_CURRENCY, COL_AMOUNT, COL_OPEN, COL_STEP,
+	COL_SNOOZED, COL_PROFILE, COL_INVOICE_ID, COL_NUMBER, COL_ISSUE, COL_DUE, COL_CURRENCY, COL_AMOUNT, COL_OPEN, COL_STEP,
 };
 
 /* Invoices under a dispute open at ?1, read once for the whole pass. */
@@ -298,7 +300,7 @@ static void customer_begin(struct pass *p, sqlite3_stmt *st)
 	p->language = xstrdup(store_column_text(st, COL_LANGUAGE));
 	copy_currency(p->currency, store_column_text(st, COL_CUSTOMER_CURRENCY));
 	p->scenario = scenario_for(&p->plan->scenarios, store_column_text(st, COL_SCENARIO),
-	    store_column_text(st, COL_SEGMENT));
+	    store_column_text(st, COL_SEGMENT), store_column_text(st, COL_PROFILE), NULL);
 	p->snoozed = sqlite3_column_int(st, COL_SNOOZED) == 1;
 	p->overdue = 0;
 	p->first_row = p->plan->nrows;
@@ -354,6 +356,7 @@ int dunning_plan_compute(struct store *s, const struct config *cfg, day_t as_of,
 	sqlite3_stmt *st = store_stmt(s, sql_open_invoices);
 	store_bind_date(st, 1, as_of);
 	sqlite3_bind_int64(st, 2, customer_id);
+	sqlite3_bind_int(st, 3, scenario_rule_count(&plan->scenarios, SCENARIO_BY_PROFILE) > 0);
 	int rc = SQLITE_DONE;
 	while (status == DUN_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (p.have && p.id != sqlite3_column_int64(st, COL_CUSTOMER_ID))

@@ -875,10 +875,21 @@ char risk_class_for(int score)
 	return score < 10 ? 'A' : score < 25 ? 'B' : score < 45 ? 'C' : score < 70 ? 'D' : 'E';
 }
 
+static const char *const profile_names[] = { "prompt", "slow", "erratic", "deteriorating", "risky" };
+
 const char *risk_profile_name(enum risk_profile p)
 {
-	static const char *const names[] = { "prompt", "slow", "erratic", "deteriorating", "risky" };
-	return names[p];
+	return profile_names[p];
+}
+
+bool risk_profile_parse(const char *name, enum risk_profile *out)
+{
+	for (size_t i = 0; i < sizeof profile_names / sizeof profile_names[0]; i++)
+		if (strcmp(name, profile_names[i]) == 0) {
+			*out = (enum risk_profile)i;
+			return true;
+		}
+	return false;
 }
 
 static int compare_contribution(const void *a, const void *b)

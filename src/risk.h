@@ -111,6 +111,8 @@ struct risk_result {
 void risk_result_compute(const struct risk_history *h, const struct risk_model *m,
     int c, day_t today, struct risk_result *r);
 const char *risk_profile_name(enum risk_profile p);
+/* False when name is none of the profiles' names. */
+bool risk_profile_parse(const char *name, enum risk_profile *out);
 char risk_class_for(int score);
 
 /* Scores every customer of h and writes the risk table in one transaction

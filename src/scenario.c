@@ -9,6 +9,7 @@
 #include <string.h>
 #include "embedded.h"
 #include "money.h"
+#include "risk.h"
 #include "status.h"
 
 static const char *const channel_names[] = {
@@ -19,6 +20,11 @@ static const char *const channel_names[] = {
 #define NCHANNELS ((int)(sizeof channel_names / sizeof channel_names[0]))
 
 static const char DEFAULT_KEY[] = "dunning.default_scenario";
+static const char *const rule_section[] = { [SCENARIO_BY_SEGMENT] = "segment", [SCENARIO_BY_PROFILE] = "profile" };
+static const char *const rule_insert[] = {
+	[SCENARIO_BY_SEGMENT] = "INSERT INTO segment_scenario (segment, scenario) VALUES (?, ?)",
+	[SCENARIO_BY_PROFILE] = "INSERT INTO profile_scenario (profile, scenario) VALUES (?, ?)",
+};
 
 const char *scenario_channel_name(enum scenario_channel c)
 {
@@ -96,7 +102,7 @@ static char *reader_next(char *str, int num, void *stream)
 	return str;
 }
 
-enum section_kind { SECTION_NONE, SECTION_SCENARIO, SECTION_SEGMENT, SECTION_DEFAULTS };
+enum section_kind { SECTION_NONE, SECTION_SCENARIO, SECTION_RULE, SECTION_DEFAULTS };
 
 struct parser {
 	struct scenario_set *set;
@@ -105,7 +111,7 @@ struct parser {
 	char **cause;
 	char *section;            /* the section being read */
 	enum section_kind kind;
-	int *segment_lines;       /* line of each segment's scenario key */
+	int *rule_lines;          /* line of each rule's scenario key */
 	int default_line;
 	int *scenario_lines;      /* line each scenario starts on */
 };
@@ -141,19 +147,26 @@ static int section_begin(struct parser *p, const char *section)
 		struct scenario *sc = &set->scenarios[set->nscenarios++];
 		*sc = (struct scenario){ .code = xstrdup(code), .name = xstrdup(code), .max_amicable_days = 60 };
 		p->kind = SECTION_SCENARIO;
-	} else if (strncmp(section, "segment ", 8) == 0) {
-		for (int i = 0; i < set->nsegments; i++)
-			if (strcmp(set->segments[i].segment, section + 8) == 0)
-				return parse_fail(p, "section", section, "segment rule given twice");
-		set->segments = xreallocarray(set->segments, (size_t)set->nsegments + 1, sizeof *set->segments);
-		p->segment_lines = xreallocarray(p->segment_lines, (size_t)set->nsegments + 1, sizeof *p->segment_lines);
-		p->segment_lines[set->nsegments] = 0;
-		set->segments[set->nsegments++] = (struct scenario_segment){ .segment = xstrdup(section + 8), .scenario = NULL };
-		p->kind = SECTION_SEGMENT;
+	} else if (strncmp(section, "segment ", 8) == 0 || strncmp(section, "profile ", 8) == 0) {
+		enum scenario_rule_kind kind = section[0] == 's' ? SCENARIO_BY_SEGMENT : SCENARIO_BY_PROFILE;
+		const char *match = section + 8;
+		enum risk_profile profile;
+		if (kind == SCENARIO_BY_PROFILE && !risk_profile_parse(match, &profile))
+			return parse_fail(p, "section", section,
+			    "unknown payer profile (prompt, slow, erratic, deteriorating or risky)");
+		for (int i = 0; i < set->nrules; i++)
+			if (set->rules[i].kind == kind && strcmp(set->rules[i].match, match) == 0)
+				return parse_fail(p, "section", section, "rule given twice");
+		set->rules = xreallocarray(set->rules, (size_t)set->nrules + 1, sizeof *set->rules);
+		p->rule_lines = xreallocarray(p->rule_lines, (size_t)set->nrules + 1, sizeof *p->rule_lines);
+		p->rule_lines[set->nrules] = 0;
+		set->rules[set->nrules++] = (struct scenario_rule){ .kind = kind, .match = xstrdup(match) };
+		p->kind = SECTION_RULE;
 	} else if (strcmp(section, "defaults") == 0) {
 		p->kind = SECTION_DEFAULTS;
 	} else {
-		return parse_fail(p, "section", section, "unknown section (scenario CODE, segment NAME or defaults)");
+		return parse_fail(p, "section", section,
+		    "unknown section (scenario CODE, segment NAME, profile NAME or defaults)");
 	}
 	return 1;
 }
@@ -248,7 +261,7 @@ static int parse_handler(void *user, const char *section, const char *name, cons
 			return parse_fail(p, name, value, "unknown key (name, max_amicable_days, min_gap_days, step)");
 		return 1;
 	}
-	case SECTION_SEGMENT:
+	case SECTION_RULE:
 	case SECTION_DEFAULTS: {
 		if (strcmp(name, "scenario") != 0)
 			return parse_fail(p, name, value, "unknown key (scenario)");
@@ -259,10 +272,10 @@ static int parse_handler(void *user, const char *section, const char *name, cons
 			set->default_scenario = xstrdup(value);
 			p->default_line = p->reader.line;
 		} else {
-			struct scenario_segment *seg = &set->segments[set->nsegments - 1];
-			free(seg->scenario);
-			seg->scenario = xstrdup(value);
-			p->segment_lines[set->nsegments - 1] = p->reader.line;
+			struct scenario_rule *rule = &set->rules[set->nrules - 1];
+			free(rule->scenario);
+			rule->scenario = xstrdup(value);
+			p->rule_lines[set->nrules - 1] = p->reader.line;
 		}
 		return 1;
 	}
@@ -282,13 +295,14 @@ static int parse_check(struct parser *p)
 			return dun_fail(p->cause, DUN_EDATA, "%s:%d: section \"scenario %s\": a scenario needs at least one step",
 			    p->file, p->reader.line, set->scenarios[i].code);
 		}
-	for (int i = 0; i < set->nsegments; i++) {
-		p->reader.line = p->segment_lines[i];
-		if (!set->segments[i].scenario)
-			return dun_fail(p->cause, DUN_EDATA, "%s: section \"segment %s\": no scenario key",
-			    p->file, set->segments[i].segment);
-		if (!scenario_find(set, set->segments[i].scenario)) {
-			parse_fail(p, "scenario", set->segments[i].scenario, "no such scenario");
+	for (int i = 0; i < set->nrules; i++) {
+		const struct scenario_rule *rule = &set->rules[i];
+		p->reader.line = p->rule_lines[i];
+		if (!rule->scenario)
+			return dun_fail(p->cause, DUN_EDATA, "%s: section \"%s %s\": no scenario key",
+			    p->file, rule_section[rule->kind], rule->match);
+		if (!scenario_find(set, rule->scenario)) {
+			parse_fail(p, "scenario", rule->scenario, "no such scenario");
 			return DUN_EDATA;
 		}
 	}
@@ -318,7 +332,7 @@ int scenario_parse(const char *text, const char *file, struct scenario_set *out,
 	else
 		status = parse_check(&p);
 	free(p.section);
-	free(p.segment_lines);
+	free(p.rule_lines);
 	free(p.scenario_lines);
 	free(mine);
 	if (status != DUN_OK)
@@ -333,6 +347,7 @@ int scenario_save(struct store *s, const struct scenario_set *set, char **cause)
 		return status;
 	static const char *const clear[] = {
 		"DELETE FROM scenario_step", "DELETE FROM scenario", "DELETE FROM segment_scenario",
+		"DELETE FROM profile_scenario",
 	};
 	for (size_t i = 0; i < sizeof clear / sizeof clear[0]; i++)
 		if (store_step_done(store_stmt(s, clear[i])) != SQLITE_DONE)
@@ -363,10 +378,10 @@ int scenario_save(struct store *s, const struct scenario_set *set, char **cause)
 				goto fail;
 		}
 	}
-	for (int i = 0; i < set->nsegments; i++) {
-		sqlite3_stmt *st = store_stmt(s, "INSERT INTO segment_scenario (segment, scenario) VALUES (?, ?)");
-		store_bind_text(st, 1, set->segments[i].segment);
-		store_bind_text(st, 2, set->segments[i].scenario);
+	for (int i = 0; i < set->nrules; i++) {
+		sqlite3_stmt *st = store_stmt(s, rule_insert[set->rules[i].kind]);
+		store_bind_text(st, 1, set->rules[i].match);
+		store_bind_text(st, 2, set->rules[i].scenario);
 		if (store_step_done(st) != SQLITE_DONE)
 			goto fail;
 	}
@@ -419,11 +434,13 @@ int scenario_load(struct store *s, struct scenario_set *out, char **cause)
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
 		goto fail;
-	st = store_stmt(s, "SELECT segment, scenario FROM segment_scenario ORDER BY segment");
+	st = store_stmt(s, "SELECT 0, segment, scenario FROM segment_scenario"
+	    " UNION ALL SELECT 1, profile, scenario FROM profile_scenario ORDER BY 1, 2");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		out->segments = xreallocarray(out->segments, (size_t)out->nsegments + 1, sizeof *out->segments);
-		out->segments[out->nsegments++] = (struct scenario_segment){
-			.segment = xstrdup(store_column_text(st, 0)), .scenario = xstrdup(store_column_text(st, 1)),
+		out->rules = xreallocarray(out->rules, (size_t)out->nrules + 1, sizeof *out->rules);
+		out->rules[out->nrules++] = (struct scenario_rule){
+			.kind = sqlite3_column_int(st, 0) ? SCENARIO_BY_PROFILE : SCENARIO_BY_SEGMENT,
+			.match = xstrdup(store_column_text(st, 1)), .scenario = xstrdup(store_column_text(st, 2)),
 		};
 	}
 	sqlite3_reset(st);
@@ -460,8 +477,9 @@ void scenario_export(const struct scenario_set *set, struct buf *out)
 			buf_putc(out, '\n');
 		}
 	}
-	for (int i = 0; i < set->nsegments; i++)
-		buf_printf(out, "\n[segment %s]\nscenario = %s\n", set->segments[i].segment, set->segments[i].scenario);
+	for (int i = 0; i < set->nrules; i++)
+		buf_printf(out, "\n[%s %s]\nscenario = %s\n", rule_section[set->rules[i].kind], set->rules[i].match,
+		    set->rules[i].scenario);
 	if (set->default_scenario)
 		buf_printf(out, "\n[defaults]\nscenario = %s\n", set->default_scenario);
 }
@@ -499,11 +517,11 @@ void scenario_set_free(struct scenario_set *set)
 		free(sc->name);
 	}
 	free(set->scenarios);
-	for (int i = 0; i < set->nsegments; i++) {
-		free(set->segments[i].segment);
-		free(set->segments[i].scenario);
+	for (int i = 0; i < set->nrules; i++) {
+		free(set->rules[i].match);
+		free(set->rules[i].scenario);
 	}
-	free(set->segments);
+	free(set->rules);
 	free(set->default_scenario);
 	*set = (struct scenario_set){ 0 };
 }
@@ -516,14 +534,35 @@ const struct scenario *scenario_find(const struct scenario_set *set, const char 
 	return NULL;
 }
 
-const struct scenario *scenario_for(const struct scenario_set *set,
-    const char *customer_scenario, const char *segment)
+int scenario_rule_count(const struct scenario_set *set, enum scenario_rule_kind kind)
+{
+	int n = 0;
+	for (int i = 0; i < set->nrules; i++)
+		n += set->rules[i].kind == kind;
+	return n;
+}
+
+static const struct scenario_rule *rule_find(const struct scenario_set *set, enum scenario_rule_kind kind,
+    const char *match)
+{
+	for (int i = 0; match && *match && i < set->nrules; i++)
+		if (set->rules[i].kind == kind && strcmp(set->rules[i].match, match) == 0)
+			return &set->rules[i];
+	return NULL;
+}
+
+const struct scenario *scenario_for(const struct scenario_set *set, const char *customer_scenario,
+    const char *segment, const char *profile, const struct scenario_rule **rule)
 {
 	const struct scenario *sc;
-	if (customer_scenario && *customer_scenario && (sc = scenario_find(set, customer_scenario)))
-		return sc;
-	for (int i = 0; segment && i < set->nsegments; i++)
-		if (strcmp(set->segments[i].segment, segment) == 0 && (sc = scenario_find(set, set->segments[i].scenario)))
-			return sc;
-	return set->default_scenario ? scenario_find(set, set->default_scenario) : NULL;
+	const struct scenario_rule *r = NULL;
+	if (!customer_scenario || !*customer_scenario || !(sc = scenario_find(set, customer_scenario))) {
+		if (!(r = rule_find(set, SCENARIO_BY_SEGMENT, segment)))
+			r = rule_find(set, SCENARIO_BY_PROFILE, profile);
+		sc = r ? scenario_find(set, r->scenario)
+		    : set->default_scenario ? scenario_find(set, set->default_scenario) : NULL;
+	}
+	if (rule)
+		*rule = r;
+	return sc;
 }

@@ -1,7 +1,8 @@
 /* Dunning scenarios (SPEC §7): the INI configuration (read with libinih,
  * validated with FILE:LINE messages), kept in the ledger so every
  * collector shares it, exported back as INI, and the rule that gives a
- * customer its scenario (its own, else its segment's, else the default). */
+ * customer its scenario (its own, else its segment's, else its payer
+ * profile's, else the default). */
 #ifndef DUN_SCENARIO_H
 #define DUN_SCENARIO_H
 #include <stdbool.h>
@@ -39,8 +40,14 @@ struct scenario {
 	int nsteps;
 };
 
-struct scenario_segment {
-	char *segment;
+/* [segment NAME] or [profile NAME] (a payer profile of risk.h): the
+ * scenario for customers with no scenario of their own. A segment is a
+ * person's choice, a profile is derived, so a segment rule comes first. */
+enum scenario_rule_kind { SCENARIO_BY_SEGMENT, SCENARIO_BY_PROFILE };
+
+struct scenario_rule {
+	enum scenario_rule_kind kind;
+	char *match;             /* the segment or profile name */
 	char *scenario;
 };
 
@@ -48,8 +55,8 @@ struct scenario_segment {
 struct scenario_set {
 	struct scenario *scenarios;
 	int nscenarios;
-	struct scenario_segment *segments;
-	int nsegments;
+	struct scenario_rule *rules;
+	int nrules;
 	char *default_scenario;  /* [defaults] scenario, or NULL */
 };
 
@@ -59,8 +66,8 @@ bool scenario_template_exists(const char *name);
 
 /* Parses INI text; file names the source in messages ("FILE:LINE: FIELD
  * "VALUE": reason"). Unknown sections or keys, bad numbers, unknown
- * channels, missing templates, non-increasing offsets and references to
- * scenarios not defined are errors. */
+ * channels, missing templates, unknown profiles, non-increasing offsets
+ * and references to scenarios not defined are errors. */
 int scenario_parse(const char *text, const char *file, struct scenario_set *out, char **cause);
 /* Replaces the ledger's whole configuration with set, in one transaction. */
 int scenario_save(struct store *s, const struct scenario_set *set, char **cause);
@@ -74,9 +81,13 @@ void scenario_export(const struct scenario_set *set, struct buf *out);
 int scenario_install_defaults(struct store *s, char **cause);
 void scenario_set_free(struct scenario_set *set);
 
+int scenario_rule_count(const struct scenario_set *set, enum scenario_rule_kind kind);
+
 /* The scenario for a customer: its own code when set and known, else its
- * segment's rule, else the default; NULL when none applies. */
-const struct scenario *scenario_for(const struct scenario_set *set,
-    const char *customer_scenario, const char *segment);
+ * segment's rule, else its profile's (NULL or "" when not scored), else
+ * the default; NULL when none applies. *rule, when rule is not NULL, is
+ * the rule that chose it, or NULL. */
+const struct scenario *scenario_for(const struct scenario_set *set, const char *customer_scenario,
+    const char *segment, const char *profile, const struct scenario_rule **rule);
 const struct scenario *scenario_find(const struct scenario_set *set, const char *code);
 #endif

@@ -2,7 +2,7 @@
 # The CLI skeleton: help, exit codes, init, the ledger file's mode and the
 # refusal of a newer schema, lists on an empty and a small ledger.
 . "$top_srcdir/tests/lib.sh"
-plan 12
+plan 13
 
 expect "unknown command is a usage error" 2 "" "$DUN" frobnicate
 expect "bad --format is a usage error" 2 "" "$DUN" --format xml customers
@@ -18,6 +18,10 @@ check "ledger is in WAL mode" sh -c "[ \"\$(sqlite3 '$DB' 'PRAGMA journal_mode')
 expect "customers on an empty ledger prints the header" 0 \
 	"code,name,segment,collector,terms,credit_limit,currency,email,phone,language,balance,overdue,risk_class" \
 	"$DUN" --db "$DB" customers
+# A ledger of the first release (schema 1) is brought up to date on open.
+sqlite3 "$DB" "DROP TABLE profile_scenario; PRAGMA user_version = 1"
+expect "a version 1 ledger is migrated on open" 0 "2|1" sh -c \
+	"'$DUN' --db '$DB' customers >/dev/null && sqlite3 '$DB' 'SELECT (SELECT user_version FROM pragma_user_version) || \"|\" || (SELECT count(*) FROM sqlite_master WHERE name = \"profile_scenario\")'"
 sqlite3 "$DB" "PRAGMA user_version = 999"
 expect "a newer schema is refused with exit 3" 3 "" "$DUN" --db "$DB" customers
 DUN_TODAY=2026-02-30 expect "a bad DUN_TODAY is a usage error" 2 "" "$DUN" --db "$DB" customers

@@ -46,7 +46,7 @@ bad "default to an unknown scenario" '4: scenario "zz": no such scenario' \
 step = 1 call c
 [defaults]
 scenario = zz'
-bad "unknown section" '2: section "weird": unknown section (scenario CODE, segment NAME or defaults)' \
+bad "unknown section" '2: section "weird": unknown section (scenario CODE, segment NAME, profile NAME or defaults)' \
 '[weird]
 a = b'
 bad "not INI" '2: syntax error (expected [section] or key = value)' \
