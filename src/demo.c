@@ -57,6 +57,7 @@ static const struct weighted_text segment_terms[SEGMENTS][4] = {
 };
 
 enum behaviour { PROMPT, SLOW, ERRATIC, DETERIORATING, DEFAULTING, BEHAVIOURS };
+static const char *const behaviour_names[BEHAVIOURS] = { "prompt", "slow", "erratic", "deteriorating", "defaulting" };
 static const int behaviour_weights[SEGMENTS][BEHAVIOURS] = {
 	[SEG_RETAIL] = { 40, 22, 15, 13, 10 },
 	[SEG_WHOLESALE] = { 42, 25, 13, 12, 8 },
@@ -1462,6 +1463,8 @@ static int write_customer(struct writer *w, struct sim *s, int index, char **cau
 		return rc;
 	int64_t customer_id = sqlite3_last_insert_rowid(store_db(w->s));
 	w->counts->customers++;
+	if (w->o->behaviour != NULL)
+		w->o->behaviour(w->o->behaviour_arg, code, behaviour_names[p->behaviour]);
 	if ((rc = write_items(w, &text_rng, s, customer_id, cause)) != DUN_OK)
 		return rc;
 	enum remittance_style habit = (enum remittance_style)rng_pick(&text_rng, remittance_weights, REM_STYLES);

@@ -5,7 +5,7 @@
  * partial, grouped and over-payments, unapplied cash, credit notes,
  * disputes, promises kept and broken, and the collectors' calls, e-mails,
  * letters and notes. Nothing stored names a payer's behaviour: it shows
- * only in the payments, as in a real ledger. */
+ * only in the payments, as in a real ledger (and to o->behaviour). */
 #ifndef DUN_DEMO_H
 #define DUN_DEMO_H
 #include <stdbool.h>
@@ -26,6 +26,11 @@ struct demo_options {
 	/* Called now and then while customers are written, or NULL. */
 	void (*progress)(void *arg, int done, int total);
 	void *progress_arg;
+	/* Called with each customer's code and the behaviour it was simulated
+	 * with (prompt, slow, erratic, deteriorating or defaulting), or NULL:
+	 * the truth what the risk module learns is checked against. */
+	void (*behaviour)(void *arg, const char *code, const char *behaviour);
+	void *behaviour_arg;
 };
 
 struct demo_counts {

@@ -13,6 +13,7 @@
 #include "background.h"
 #include "calllist.h"
 #include "config.h"
+#include "demo.h"
 #include "forecast.h"
 #include "ledger.h"
 #include "ledger_fixture.h"
@@ -138,6 +139,61 @@ static void test_auc(void **state)
 	assert_true(risk_auc(s, mixed, 4) == 0.75);
 	double tie[] = {1, 1, 1, 1};
 	assert_true(risk_auc(tie, mixed, 4) == 0.5);
+}
+
+/* The payer profiles learned from the demo ledger against the behaviours
+ * it simulated. */
+struct truth {
+	char behaviour[400][16];
+};
+
+static void record_behaviour(void *arg, const char *code, const char *behaviour)
+{
+	struct truth *t = arg;
+	snprintf(t->behaviour[atoi(code + 1) - 1], sizeof t->behaviour[0], "%s", behaviour);
+}
+
+static void test_profiles_recover_demo_behaviours(void **state)
+{
+	(void)state;
+	struct fixture f;
+	fixture_open(&f);
+	static struct truth truth;
+	struct demo_options o = {
+		.customers = 400, .seed = 7, .today = today, .base_currency = "EUR",
+		.behaviour = record_behaviour, .behaviour_arg = &truth,
+	};
+	struct demo_counts counts;
+	char *cause = NULL, path[128];
+	snprintf(path, sizeof path, "%s/demo.db", f.dir);
+	if (demo_build(path, &o, &counts, &cause) != DUN_OK)
+		fail_msg("demo: %s", cause);
+	struct store *s;
+	if (store_open(path, 0, &s, &cause) != DUN_OK ||
+	    risk_score_all(s, today, NULL, NULL, NULL, NULL, &cause) != DUN_OK)
+		fail_msg("score: %s", cause);
+	static const char sql[] = "SELECT c.code, r.profile FROM customer c JOIN risk r ON r.customer_id = c.id";
+	sqlite3_stmt *st = store_stmt(s, sql);
+	int n = 0, agree = 0, defaulting = 0, defaulting_risky = 0, risky = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *want = truth.behaviour[atoi(store_column_text(st, 0) + 1) - 1];
+		const char *got = store_column_text(st, 1);
+		bool is_default = strcmp(want, "defaulting") == 0;
+		n++;
+		risky += strcmp(got, "risky") == 0;
+		defaulting += is_default;
+		defaulting_risky += is_default && strcmp(got, "risky") == 0;
+		agree += strcmp(got, is_default ? "risky" : want) == 0;
+	}
+	sqlite3_reset(st);
+	store_close(s);
+	print_message("# profiles: %d of %d agree with the simulated behaviour; %d of %d defaulting customers risky,"
+	    " %d risky in all\n", agree, n, defaulting_risky, defaulting, risky);
+	assert_int_equal(n, 400);
+	assert_true(agree * 100 >= n * 70);
+	assert_true(defaulting_risky * 100 >= defaulting * 60);
+	assert_true(risky * 100 <= n * 20);
+	fixture_close(&f);
 }
 
 static void set_risk(struct fixture *f, int64_t c, int score)
@@ -326,6 +382,7 @@ int main(void)
 		cmocka_unit_test(test_broken_promise_raises_score),
 		cmocka_unit_test(test_thin_history_shrinks_to_segment),
 		cmocka_unit_test(test_auc),
+		cmocka_unit_test(test_profiles_recover_demo_behaviours),
 		cmocka_unit_test(test_calllist_order_and_reasons),
 		cmocka_unit_test(test_forecast_buckets),
 		cmocka_unit_test(test_background_rescores),
