@@ -3,7 +3,7 @@
 # checks the whole file first (FILE:LINE messages, nothing changed on an
 # error) and replaces the configuration, `export` prints it back as INI.
 . "$top_srcdir/tests/lib.sh"
-plan 19
+plan 22
 "$DUN" --db "$DB" init >/dev/null
 expect "init loads the default scenarios" 0 "standard|Standard B2B|6
 gentle|Public bodies|5
@@ -59,6 +59,25 @@ bad "bad max_amicable_days" '2: max_amicable_days "-3": expected days, 1 to 3650
 '[scenario a]
 max_amicable_days = -3
 step = 1 call c'
+bad "an unknown profile" '4: section "profile lazy": unknown payer profile (prompt, slow, erratic, deteriorating or risky)' \
+'[scenario a]
+step = 1 call c
+[profile lazy]
+scenario = a'
+bad "a profile rule given twice" '8: section "profile slow": rule given twice' \
+'[scenario a]
+step = 1 call c
+[profile slow]
+scenario = a
+[profile risky]
+scenario = a
+[profile slow]
+scenario = a'
+bad "a profile rule to an unknown scenario" '4: scenario "b": no such scenario' \
+'[scenario a]
+step = 1 call c
+[profile erratic]
+scenario = b'
 check "nothing changed by the bad files" sh -c "'$DUN' --db '$DB' scenarios export | cmp -s - '$TEST_DIR/defaults.ini'"
 
 cat >"$TEST_DIR/one.ini" <<'INI'
