@@ -210,7 +210,8 @@ int store_open(const char *path, int flags, struct store **out, char **cause)
 		goto fail;
 	if (version < latest) {
 		if (flags & STORE_READONLY) {
-			rc = dun_fail(cause, DUN_EDB, "%s: the ledger needs an upgrade and is opened read-only", path);
+			rc = dun_fail(cause, DUN_EDB, "%s: the ledger's schema (version %d) needs an upgrade to %d, which a"
+			    " read-only command does not make: run `dun init` on it first", path, version, latest);
 			goto fail;
 		}
 		if ((rc = migrate(s, version, cause)) != DUN_OK)

@@ -2,7 +2,7 @@
 # The CLI skeleton: help, exit codes, init, the ledger file's mode and the
 # refusal of a newer schema, lists on an empty and a small ledger.
 . "$top_srcdir/tests/lib.sh"
-plan 13
+plan 14
 
 expect "unknown command is a usage error" 2 "" "$DUN" frobnicate
 expect "bad --format is a usage error" 2 "" "$DUN" --format xml customers
@@ -20,6 +20,9 @@ expect "customers on an empty ledger prints the header" 0 \
 	"$DUN" --db "$DB" customers
 # A ledger of the first release (schema 1) is brought up to date on open.
 sqlite3 "$DB" "DROP TABLE profile_scenario; PRAGMA user_version = 1"
+expect_err "a read-only command does not migrate it, and says how" 3 \
+	"dun: $DB: the ledger's schema (version 1) needs an upgrade to 2, which a read-only command does not make: run \`dun init\` on it first" \
+	"$DUN" --db "$DB" export aging -o "$TEST_DIR/aging.xlsx"
 expect "a version 1 ledger is migrated on open" 0 "2|1" sh -c \
 	"'$DUN' --db '$DB' customers >/dev/null && sqlite3 '$DB' 'SELECT (SELECT user_version FROM pragma_user_version) || \"|\" || (SELECT count(*) FROM sqlite_master WHERE name = \"profile_scenario\")'"
 sqlite3 "$DB" "PRAGMA user_version = 999"
