@@ -49,3 +49,37 @@ void user_regex_free(struct user_regex *r)
 	pcre2_match_context_free(r->context);
 	free(r);
 }
+
+static void sql_regexp_free(void *p)
+{
+	user_regex_free(p);
+}
+
+/* regexp(PATTERN, TEXT), as SQLite calls it for TEXT REGEXP PATTERN. */
+static void sql_regexp(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *text = (const char *)sqlite3_value_text(argv[1]);
+	if (text == NULL || sqlite3_value_type(argv[0]) == SQLITE_NULL)
+		return; /* NULL, as any operator on NULL */
+	size_t len = (size_t)sqlite3_value_bytes(argv[1]);
+	struct user_regex *r = sqlite3_get_auxdata(ctx, 0);
+	if (r != NULL) {
+		sqlite3_result_int(ctx, user_regex_match(r, text, len));
+		return;
+	}
+	char why[256];
+	r = user_regex_compile((const char *)sqlite3_value_text(argv[0]), why, sizeof why);
+	if (r == NULL) {
+		sqlite3_result_error(ctx, why, -1);
+		return;
+	}
+	sqlite3_result_int(ctx, user_regex_match(r, text, len));
+	/* kept for the next row; SQLite may free it at once, so not used after */
+	sqlite3_set_auxdata(ctx, 0, r, sql_regexp_free);
+}
+
+int user_regex_sql_register(sqlite3 *db)
+{
+	return sqlite3_create_function(db, "regexp", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_regexp, NULL, NULL);
+}

@@ -5,6 +5,7 @@
  * (SPEC §13). */
 #ifndef DUN_USER_REGEX_H
 #define DUN_USER_REGEX_H
+#include <sqlite3.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -21,4 +22,9 @@ struct user_regex *user_regex_compile(const char *pattern, char *why, size_t siz
  * not match. */
 bool user_regex_match(struct user_regex *r, const char *text, size_t len);
 void user_regex_free(struct user_regex *r);
+/* Defines the REGEXP operator on a connection: `TEXT REGEXP PATTERN` is
+ * true when a user pattern matches, the pattern compiled once per
+ * statement (while it stays bound) and run under the limits above; a bad
+ * pattern is an SQL error. Returns the SQLite result code. */
+int user_regex_sql_register(sqlite3 *db);
 #endif
