@@ -6,6 +6,7 @@
 #include <string.h>
 #include "action.h"
 #include "config.h"
+#include "customer_filter.h"
 #include "edit.h"
 #include "ledger.h"
 #include "modal.h"
@@ -160,6 +161,34 @@ static int run_search_prev(struct ui *ui, int argc, char **argv)
 	return search_again(ui, true);
 }
 
+/* :filter TERMS narrows the customers view (opening it); :filter alone
+ * clears the filter. A bad term leaves the filter as it was. */
+static int run_filter(struct ui *ui, int argc, char **argv)
+{
+	struct buf expr = {0};
+	for (int i = 1; i < argc; i++)
+		buf_printf(&expr, "%s%s", i > 1 ? " " : "", argv[i]);
+	struct customer_filter f;
+	char *cause = NULL;
+	int rc = customer_filter_parse(expr.data ? expr.data : "", &f, &cause);
+	buf_free(&expr);
+	if (rc != DUN_OK) {
+		ui_message(ui, true, "%s", cause);
+		free(cause);
+		return rc;
+	}
+	customer_filter_free(&ui->filter);
+	ui->filter = f;
+	const struct view_ops *v = view_find("customers");
+	if (ui->view != v)
+		ui_view_open(ui, v); /* it opens filtered */
+	else
+		v->filtered(ui, ui->view_state);
+	if (f.text == NULL)
+		ui_message(ui, false, "filter cleared");
+	return DUN_OK;
+}
+
 static int run_prompt(struct ui *ui, int argc, char **argv);
 static int run_search(struct ui *ui, int argc, char **argv);
 
@@ -174,7 +203,8 @@ const struct ui_command ui_commands[] = {
 	{"search", "", "search customer codes, names and invoice numbers (PCRE2)", run_search},
 	{"search-next", "", "the next match", run_search_next},
 	{"search-prev", "", "the previous match", run_search_prev},
-	{"prompt", "", "the command line: UI commands and every CLI command", run_prompt},
+	{"filter", "[TERM...]", "narrow the customers (f): profile= class= collector= segment= overdue PATTERN", run_filter},
+	{"prompt", "[TEXT]", "the command line (TEXT typed in): UI commands and every CLI command", run_prompt},
 	{"call", "", "log a call with its outcome", action_call},
 	{"note", "", "add a note to the customer's history", action_note},
 	{"promise", "", "record a promise to pay (date, amount, invoices)", action_promise},
@@ -203,6 +233,7 @@ static const struct {
 	{'?', "?", "help"},
 	{':', ":", "prompt"},
 	{'/', "/", "search"},
+	{'f', "f", "prompt filter"},
 	{'q', "q", "back"},
 	{'c', "c", "call"},
 	{'p', "p", "promise"},
@@ -270,8 +301,11 @@ void ui_command(struct ui *ui, const char *line)
 void command_key(struct ui *ui, int key)
 {
 	if (key == 27) {
+		/* Esc ends a search, and backs a view out of a detail */
 		ui->search_active = false;
 		ui->dirty |= UI_REDRAW;
+		if (ui->view != NULL && ui->view->key != NULL)
+			ui->dirty |= ui->view->key(ui, ui->view_state, key);
 		return;
 	}
 	if (ui->search_active && (key == 'n' || key == 'N')) {
@@ -300,11 +334,14 @@ void command_help(struct buf *b)
 	buf_puts(b, "\nKeys (each runs the command beside it)\n");
 	size_t n = sizeof key_table / sizeof key_table[0];
 	for (size_t i = 0; i < n; i++)
-		buf_printf(b, "%s%-3s %-12s%s", i % 4 ? "" : "  ", key_table[i].name, key_table[i].command,
+		buf_printf(b, "%s%-3s %-14s%s", i % 4 ? "" : "  ", key_table[i].name, key_table[i].command,
 		    i % 4 == 3 || i + 1 == n ? "\n" : "");
 	buf_puts(b, "  arrows, hjkl, PgUp/PgDn, Home/End, g/G move; Tab / Shift-Tab change pane;\n"
-	    "  Enter drills down (on the aging pane: the portfolio and back); o shows paid\n"
-	    "  invoices too; s / S sort the aging grid;\n"
+	    "  Enter drills down (on the aging pane: the portfolio and back; on an invoice: its\n"
+	    "  detail, scrolled with j/k, left with Enter, q or Esc); o shows paid invoices too;\n"
+	    "  f filters the customers: profile=prompt|slow|erratic|deteriorating|risky\n"
+	    "  class=A..E collector=NAME segment=NAME overdue and a PCRE2 pattern on code or\n"
+	    "  name, all of them holding (:filter alone clears it); s / S sort the aging grid;\n"
 	    "  after a search n / N step through matches until Esc; the mouse selects and scrolls.\n\n");
 	buf_puts(b, "Workstation commands (type : then the command; Tab completes, Up/Down recall)\n");
 	for (int i = 0; ui_commands[i].name != NULL; i++) {
@@ -373,6 +410,7 @@ void command_history_free(struct ui *ui)
 	ui->history = NULL;
 	ui->nhistory = 0;
 	search_free(ui);
+	customer_filter_free(&ui->filter);
 }
 
 /* Tab: completes the first word from the command names, later words from
@@ -497,12 +535,13 @@ static const struct modal_ops prompt_ops = {
 	.free = prompt_free,
 };
 
-static void prompt_open(struct ui *ui, bool search)
+/* Opens the ':' or '/' line with text already typed. */
+static void prompt_open(struct ui *ui, bool search, const char *text)
 {
 	struct prompt *p = xcalloc(1, sizeof *p);
 	p->search = search;
 	p->history_at = ui->nhistory;
-	edit_set(&p->edit, "");
+	edit_set(&p->edit, text);
 	if (search)
 		p->origin = current_code(ui);
 	modal_open(ui, &prompt_ops, p);
@@ -510,9 +549,11 @@ static void prompt_open(struct ui *ui, bool search)
 
 static int run_prompt(struct ui *ui, int argc, char **argv)
 {
-	(void)argc;
-	(void)argv;
-	prompt_open(ui, false);
+	struct buf text = {0};
+	for (int i = 1; i < argc; i++)
+		buf_printf(&text, "%s ", argv[i]);
+	prompt_open(ui, false, text.data ? text.data : "");
+	buf_free(&text);
 	return DUN_OK;
 }
 
@@ -528,6 +569,6 @@ static int run_search(struct ui *ui, int argc, char **argv)
 		free(from);
 		return DUN_OK;
 	}
-	prompt_open(ui, true);
+	prompt_open(ui, true, "");
 	return DUN_OK;
 }

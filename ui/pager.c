@@ -1,25 +1,97 @@
-/* A full-screen text pager for command output and help. */
+/* Scrolling text, and the full-screen pager for command output and help
+ * that shows it. */
+#include "pager.h"
 #include <curses.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include "modal.h"
-#include "screen.h"
 #include "view.h"
 #include "xalloc.h"
 
+static void add_line(struct text_view *t, enum screen_style style, char *text)
+{
+	t->lines = xreallocarray(t->lines, (size_t)t->nlines + 1, sizeof *t->lines);
+	t->lines[t->nlines++] = (struct text_line){text, style};
+}
+
+void text_view_add(struct text_view *t, enum screen_style style, const char *text)
+{
+	const char *s = text;
+	while (*s) {
+		const char *nl = strchr(s, '\n');
+		size_t len = nl ? (size_t)(nl - s) : strlen(s);
+		add_line(t, style, xstrndup(s, len));
+		s += len + (nl ? 1 : 0);
+	}
+}
+
+void text_view_addf(struct text_view *t, enum screen_style style, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	add_line(t, style, xvasprintf(fmt, ap));
+	va_end(ap);
+}
+
+void text_view_clear(struct text_view *t)
+{
+	for (int i = 0; i < t->nlines; i++)
+		free(t->lines[i].text);
+	free(t->lines);
+	memset(t, 0, sizeof *t);
+}
+
+void text_view_draw(const struct text_view *t, int y, int x, int height, int width)
+{
+	screen_fill(y, x, height, width, STYLE_NORMAL);
+	for (int i = 0; i < height && t->top + i < t->nlines; i++)
+		screen_text(y + i, x, width, t->lines[t->top + i].text, false, t->lines[t->top + i].style);
+}
+
+bool text_view_key(struct text_view *t, int key, int page)
+{
+	page = screen_clamp(page, 1, 1000);
+	switch (key) {
+	case KEY_DOWN:
+	case 'j':
+		t->top++;
+		break;
+	case KEY_UP:
+	case 'k':
+		t->top--;
+		break;
+	case KEY_NPAGE:
+	case ' ':
+		t->top += page;
+		break;
+	case KEY_PPAGE:
+		t->top -= page;
+		break;
+	case KEY_HOME:
+	case 'g':
+		t->top = 0;
+		break;
+	case KEY_END:
+	case 'G':
+		t->top = t->nlines - page;
+		break;
+	default:
+		return false;
+	}
+	t->top = screen_clamp(t->top, 0, t->nlines - 1);
+	return true;
+}
+
 struct pager {
 	char *title;
-	char **lines;
-	int nlines;
-	int top;
+	struct text_view text;
 };
 
 static void pager_free(void *state)
 {
 	struct pager *p = state;
-	for (int i = 0; i < p->nlines; i++)
-		free(p->lines[i]);
-	free(p->lines);
+	text_view_clear(&p->text);
 	free(p->title);
 	free(p);
 }
@@ -31,17 +103,16 @@ static void pager_draw(struct ui *ui, void *state)
 	int rows = getmaxy(stdscr), cols = getmaxx(stdscr);
 	int height = screen_clamp(rows - 1, 0, rows);
 	screen_fill(0, 0, height, cols, STYLE_NORMAL);
-	char *title = xasprintf("%s — %d/%d  (q closes)", p->title, screen_clamp(p->top + 1, 0, p->nlines), p->nlines);
+	char *title = xasprintf("%s — %d/%d  (q closes)", p->title, screen_clamp(p->text.top + 1, 0, p->text.nlines),
+	    p->text.nlines);
 	screen_box(0, 0, height, cols, title, true);
 	free(title);
-	for (int i = 0; i + 2 < height && p->top + i < p->nlines; i++)
-		screen_text(1 + i, 1, cols - 2, p->lines[p->top + i], false, STYLE_NORMAL);
+	text_view_draw(&p->text, 1, 1, height - 2, cols - 2);
 }
 
 static int pager_key(struct ui *ui, void *state, int key)
 {
 	struct pager *p = state;
-	int page = screen_clamp(getmaxy(stdscr) - 3, 1, 1000);
 	switch (key) {
 	case 'q':
 	case 27:
@@ -50,31 +121,8 @@ static int pager_key(struct ui *ui, void *state, int key)
 	case KEY_ENTER:
 		modal_close(ui);
 		return UI_REDRAW;
-	case KEY_DOWN:
-	case 'j':
-		p->top++;
-		break;
-	case KEY_UP:
-	case 'k':
-		p->top--;
-		break;
-	case KEY_NPAGE:
-	case ' ':
-		p->top += page;
-		break;
-	case KEY_PPAGE:
-		p->top -= page;
-		break;
-	case KEY_HOME:
-	case 'g':
-		p->top = 0;
-		break;
-	case KEY_END:
-	case 'G':
-		p->top = p->nlines - page;
-		break;
 	}
-	p->top = screen_clamp(p->top, 0, p->nlines - 1);
+	text_view_key(&p->text, key, getmaxy(stdscr) - 3);
 	return UI_REDRAW;
 }
 
@@ -88,13 +136,6 @@ void ui_pager(struct ui *ui, const char *title, const char *text)
 {
 	struct pager *p = xcalloc(1, sizeof *p);
 	p->title = xstrdup(title);
-	const char *s = text;
-	while (*s) {
-		const char *nl = strchr(s, '\n');
-		size_t len = nl ? (size_t)(nl - s) : strlen(s);
-		p->lines = xreallocarray(p->lines, (size_t)p->nlines + 1, sizeof *p->lines);
-		p->lines[p->nlines++] = xstrndup(s, len);
-		s += len + (nl ? 1 : 0);
-	}
+	text_view_add(&p->text, STYLE_NORMAL, text);
 	modal_open(ui, &pager_ops, p);
 }

@@ -21,6 +21,7 @@
 #include "status.h"
 #include "status_bar.h"
 #include "text.h"
+#include "user_regex.h"
 #include "view.h"
 #include "worker.h"
 #include "xalloc.h"
@@ -201,6 +202,8 @@ static bool open_store(struct ui *ui)
 	free(text);
 	/* the TUI reads a screenful at a time: a small cache bounds its memory */
 	sqlite3_exec(store_db(ui->store), "PRAGMA cache_size = -4096", NULL, NULL, NULL);
+	/* the customer filter's pattern runs in the list's SQL */
+	user_regex_sql_register(store_db(ui->store));
 	ui->data_version = store_data_version(ui->store);
 	ui->status_pending = 1;
 	char *cause = NULL;

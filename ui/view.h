@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include "aging.h"
 #include "cmd.h"
+#include "customer_filter.h"
 #include "list.h"
 #include "store.h"
 
@@ -45,6 +46,8 @@ struct view_ops {
 	int64_t (*invoice)(struct ui *ui, void *state);
 	/* Shows this customer (search, :goto); false when the view cannot. */
 	bool (*show_customer)(struct ui *ui, void *state, int64_t customer_id, const char *code);
+	/* The customer filter (ui->filter) changed. */
+	void (*filtered)(struct ui *ui, void *state);
 };
 
 /* The registered views, ended by a NULL entry. */
@@ -68,6 +71,7 @@ struct ui {
 	char message[512];
 	bool message_error;
 	char *search_pattern;    /* the last '/' pattern, or NULL */
+	struct customer_filter filter; /* narrows the customers view (:filter) */
 	char *status_kpi;        /* AR, overdue, DSO text for the status bar */
 	char *status_background; /* the background module's progress, or NULL */
 	int status_pending;      /* KPIs to compute after the next frame */

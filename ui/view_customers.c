@@ -1,15 +1,20 @@
 /* View 2, customers: the four panes of SPEC §11. The customer selected in
- * the first pane drives the other three: its aging, its invoices (open
- * items, or all with o) and its activity, newest first. */
+ * the first pane (narrowed by the customer filter, ui->filter) drives the
+ * other three: its aging, its invoices (open items, or all with o) and its
+ * activity, newest first. Enter on an invoice turns the third pane into
+ * that invoice's detail (invoice.h) until Enter, q or Esc. */
 #include <curses.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include "aging.h"
+#include "invoice.h"
 #include "list.h"
 #include "money.h"
+#include "pager.h"
 #include "screen.h"
 #include "status.h"
+#include "text.h"
 #include "view.h"
 #include "worker.h"
 #include "xalloc.h"
@@ -27,10 +32,20 @@ struct customers {
 	int naging;
 	char *aging_error;
 	int64_t aging_customer;     /* whose aging cv->aging holds */
+	bool wide;                  /* the customers pane has room for the payer profile */
+	int64_t detail_id;          /* the invoice the third pane details, 0: the list */
+	char *detail_number;
+	struct text_view detail;
+	int detail_height;          /* lines the detail shows, for paging */
 	int box_y[PANE_COUNT], box_x[PANE_COUNT], box_h[PANE_COUNT], box_w[PANE_COUNT];
 };
 
 /* ---- customers pane: keyset on code ---- */
+
+/* The risk column names the payer profile too ("E risky") when the pane
+ * is this wide inside; narrower, the class alone leaves the name room. */
+#define CUSTOMERS_WIDE 60
+#define FILTER_NOTHING "no customer passes the filter (:filter clears it)"
 
 static const struct list_column customer_columns[] = {
 	{"code", 8, 0, false},
@@ -39,44 +54,83 @@ static const struct list_column customer_columns[] = {
 	{"overdue", 12, 1, true},
 };
 
+static const struct list_column customer_columns_wide[] = {
+	{"code", 8, 0, false},
+	{"name", 10, 4, false},
+	{"risk", 15, 0, false},
+	{"overdue", 12, 1, true},
+};
+
 #define SELECT_CUSTOMERS \
 	"SELECT c.code, c.id, c.name, coalesce(r.class, ''), " \
 	"(SELECT coalesce(sum(i.open_amount), 0) FROM invoice i WHERE i.customer_id = c.id AND i.open_amount <> 0 " \
-	"AND i.due_date < ?2 AND i.kind = 'invoice' AND i.currency = c.currency), c.currency " \
+	"AND i.due_date < ?2 AND i.kind = 'invoice' AND i.currency = c.currency), c.currency, coalesce(r.profile, '') " \
 	"FROM customer c LEFT JOIN risk r ON r.customer_id = c.id "
+
+/* The filter's terms, each NULL (or 0) when not given: ?3 profile,
+ * ?4 class, ?5 collector, ?6 segment, ?7 overdue, ?8 pattern. The scan
+ * stays in code order (keyset), each row tested on its way. */
+#define CUSTOMER_FILTER \
+	"(?3 IS NULL OR r.profile = ?3) AND (?4 IS NULL OR r.class = ?4) " \
+	"AND (?5 IS NULL OR c.collector = ?5) AND (?6 IS NULL OR c.segment = ?6) " \
+	"AND (?7 = 0 OR EXISTS (SELECT 1 FROM invoice i WHERE i.customer_id = c.id AND i.open_amount <> 0 " \
+	"AND i.open_amount > 0 AND i.due_date < ?2 AND i.kind = 'invoice' AND i.currency = c.currency)) " \
+	"AND (?8 IS NULL OR c.code REGEXP ?8 OR c.name REGEXP ?8) "
 
 static void customers_bind(struct list *l, sqlite3_stmt *st, const struct list_key *key)
 {
 	struct customers *cv = l->data;
+	const struct customer_filter *f = &cv->ui->filter;
 	list_bind_text_key(st, 1, key);
 	store_bind_date(st, 2, cv->ui->aging.as_of);
+	store_bind_text(st, 3, f->profile);
+	store_bind_text(st, 4, f->class);
+	store_bind_text(st, 5, f->collector);
+	store_bind_text(st, 6, f->segment);
+	sqlite3_bind_int(st, 7, f->overdue);
+	store_bind_text(st, 8, f->pattern);
 }
 
 static void customers_read(struct list *l, sqlite3_stmt *st, struct list_row *row)
 {
-	(void)l;
+	struct customers *cv = l->data;
 	list_key_set_text(&row->key, store_column_text(st, 0));
 	row->customer_id = sqlite3_column_int64(st, 1);
 	row->id = row->customer_id;
 	row->cell[0] = xstrdup(store_column_text(st, 0));
 	row->cell[1] = xstrdup(store_column_text(st, 2));
-	row->cell[2] = xstrdup(store_column_text(st, 3));
+	if (cv->wide && *store_column_text(st, 6))
+		row->cell[2] = xasprintf("%s %s", store_column_text(st, 3), store_column_text(st, 6));
+	else
+		row->cell[2] = xstrdup(store_column_text(st, 3));
 	money_t overdue = sqlite3_column_int64(st, 4);
 	row->cell[3] = overdue ? list_cell_money(overdue, store_column_text(st, 5)) : xstrdup("");
 	row->style = overdue > 0 ? STYLE_OVERDUE : STYLE_NORMAL;
 }
 
-static const struct list_source customer_source = {
-	.columns = customer_columns,
-	.ncolumns = sizeof customer_columns / sizeof customer_columns[0],
-	.sql_from = SELECT_CUSTOMERS "WHERE c.code >= ?1 ORDER BY c.code LIMIT ?9",
-	.sql_after = SELECT_CUSTOMERS "WHERE c.code > ?1 ORDER BY c.code LIMIT ?9",
-	.sql_before = SELECT_CUSTOMERS "WHERE c.code < ?1 ORDER BY c.code DESC LIMIT ?9",
-	.sql_count = "SELECT count(*) FROM customer",
-	.sql_position = "SELECT count(*) FROM customer WHERE code < ?1",
-	.bind = customers_bind,
-	.read = customers_read,
-};
+/* The two sources differ in the risk column's width only: one SQL. */
+#define CUSTOMER_SOURCE(cols) \
+	.columns = cols, \
+	.ncolumns = sizeof cols / sizeof cols[0], \
+	.sql_from = customers_sql_from, \
+	.sql_after = customers_sql_after, \
+	.sql_before = customers_sql_before, \
+	.sql_count = customers_sql_count, \
+	.sql_position = customers_sql_position, \
+	.bind = customers_bind, \
+	.read = customers_read
+
+static const char customers_sql_from[] = SELECT_CUSTOMERS "WHERE c.code >= ?1 AND " CUSTOMER_FILTER "ORDER BY c.code LIMIT ?9";
+static const char customers_sql_after[] = SELECT_CUSTOMERS "WHERE c.code > ?1 AND " CUSTOMER_FILTER "ORDER BY c.code LIMIT ?9";
+static const char customers_sql_before[] =
+	SELECT_CUSTOMERS "WHERE c.code < ?1 AND " CUSTOMER_FILTER "ORDER BY c.code DESC LIMIT ?9";
+static const char customers_sql_count[] =
+	"SELECT count(*) FROM customer c LEFT JOIN risk r ON r.customer_id = c.id WHERE " CUSTOMER_FILTER;
+static const char customers_sql_position[] =
+	"SELECT count(*) FROM customer c LEFT JOIN risk r ON r.customer_id = c.id WHERE c.code < ?1 AND " CUSTOMER_FILTER;
+
+static const struct list_source customer_source = {CUSTOMER_SOURCE(customer_columns)};
+static const struct list_source customer_source_wide = {CUSTOMER_SOURCE(customer_columns_wide)};
 
 /* ---- invoices pane: keyset on (due_date, number) of one customer ---- */
 
@@ -291,6 +345,110 @@ static void load_aging(struct customers *cv)
 	ui_job(cv->ui, &a->job);
 }
 
+/* ---- the invoice detail in the third pane ---- */
+
+static void detail_close(struct customers *cv)
+{
+	cv->detail_id = 0;
+	free(cv->detail_number);
+	cv->detail_number = NULL;
+	text_view_clear(&cv->detail);
+}
+
+static void detail_money_line(struct text_view *t, const char *label, money_t amount, const char *currency)
+{
+	char *v = list_cell_money(amount, currency);
+	text_view_addf(t, STYLE_NORMAL, "%-10s%s %s", label, v, currency);
+	free(v);
+}
+
+/* A section's heading, or a dim "none" line when it has no rows. */
+static void detail_section(struct text_view *t, const char *name, int n)
+{
+	if (n == 0)
+		text_view_addf(t, STYLE_DIM, "%s: none", name);
+	else
+		text_view_addf(t, STYLE_TITLE, "%s (%d)", name, n);
+}
+
+/* The story as lines: the invoice's fields, then what happened to it. */
+static void detail_format(struct text_view *t, const struct invoice_story *st)
+{
+	char d1[DATE_TEXT_MAX], d2[DATE_TEXT_MAX];
+	bool credit = st->status == INVOICE_CREDIT;
+	text_view_addf(t, STYLE_NORMAL, "%-10s%s (%s)", "number", st->number, credit ? "credit note" : "invoice");
+	if (st->days_overdue > 0)
+		text_view_addf(t, st->status == INVOICE_DISPUTED ? STYLE_NORMAL : STYLE_OVERDUE,
+		    "%-10s%s, %d days overdue", "status", invoice_status_name(st->status), st->days_overdue);
+	else
+		text_view_addf(t, STYLE_NORMAL, "%-10s%s", "status", invoice_status_name(st->status));
+	text_view_addf(t, STYLE_NORMAL, "%-10s%s", "issued", date_format_iso(st->issued, d1));
+	text_view_addf(t, STYLE_NORMAL, "%-10s%s", "due", date_format_iso(st->due, d1));
+	detail_money_line(t, "amount", st->amount, st->currency);
+	detail_money_line(t, "open", st->open, st->currency);
+	text_view_addf(t, STYLE_NORMAL, "%-10s%s", "PO", *st->po ? st->po : "-");
+	text_view_addf(t, STYLE_NORMAL, "%-10s%s", "paid", st->paid != DATE_NONE ? date_format_iso(st->paid, d1) : "-");
+
+	detail_section(t, "Allocations", st->nallocations);
+	for (int i = 0; i < st->nallocations; i++) {
+		const struct invoice_allocation *a = &st->allocations[i];
+		char *v = list_cell_money(a->amount, st->currency);
+		text_view_addf(t, STYLE_NORMAL, "%s  %s  %s %s (%s)", date_format_iso(a->date, d1), v,
+		    a->credit ? "credit note" : "payment", a->source, a->how);
+		free(v);
+	}
+	detail_section(t, "Disputes", st->ndisputes);
+	for (int i = 0; i < st->ndisputes; i++) {
+		const struct invoice_dispute *d = &st->disputes[i];
+		bool open = d->resolved == DATE_NONE;
+		text_view_addf(t, open ? STYLE_NORMAL : STYLE_DIM, "%s  %-8s owner %s  %s%s", date_format_iso(d->opened, d1),
+		    d->reason, *d->owner ? d->owner : "-", open ? "open" : "resolved ",
+		    open ? "" : date_format_iso(d->resolved, d2));
+		if (!open && *d->resolution)
+			text_view_addf(t, STYLE_DIM, "            %s", d->resolution);
+	}
+	detail_section(t, "Promises", st->npromises);
+	for (int i = 0; i < st->npromises; i++) {
+		const struct invoice_promise *p = &st->promises[i];
+		char *v = list_cell_money(p->amount, p->currency);
+		text_view_addf(t, p->status == PROMISE_BROKEN ? STYLE_OVERDUE : STYLE_NORMAL, "%s  %s %s by %s  %s%s",
+		    date_format_iso(p->made, d1), v, p->currency, date_format_iso(p->promised, d2),
+		    promise_status_name(p->status), p->whole_account ? " (whole account)" : "");
+		free(v);
+	}
+	detail_section(t, "Dunning", st->ndunning);
+	for (int i = 0; i < st->ndunning; i++) {
+		const struct invoice_dunning *d = &st->dunning[i];
+		text_view_addf(t, STYLE_NORMAL, "%s  %s step %d %s %s%s%s", date_format_iso(d->date, d1), d->scenario, d->step,
+		    d->channel, d->name, *d->outbox_state ? ", " : "", d->outbox_state);
+	}
+}
+
+/* (Re)reads the story of the selected invoice into the third pane. */
+static void detail_load(struct customers *cv)
+{
+	const struct list_row *row = list_selected(&cv->invoices);
+	int64_t id = row ? row->id : 0;
+	int top = id == cv->detail_id ? cv->detail.top : 0;
+	detail_close(cv);
+	if (id == 0)
+		return;
+	struct invoice_story st;
+	char *cause = NULL;
+	struct ui *ui = cv->ui;
+	cv->detail_id = id;
+	if (invoice_story_load(ui->store, id, ui->aging.as_of, ui->ctx->config.promise_grace_days, &st, &cause) != DUN_OK) {
+		cv->detail_number = xstrdup(row->cell[0]);
+		text_view_add(&cv->detail, STYLE_ERROR, cause ? cause : "cannot read the invoice");
+		free(cause);
+	} else {
+		cv->detail_number = xstrdup(st.number);
+		detail_format(&cv->detail, &st);
+	}
+	invoice_story_free(&st);
+	cv->detail.top = screen_clamp(top, 0, cv->detail.nlines - 1);
+}
+
 /* The other panes follow the customer selected in the first. */
 static void follow(struct customers *cv, bool force)
 {
@@ -299,6 +457,7 @@ static void follow(struct customers *cv, bool force)
 	if (id == cv->shown && !force)
 		return;
 	cv->shown = id;
+	detail_close(cv);
 	list_reload(&cv->invoices);
 	list_reload(&cv->activity);
 	if (!cv->portfolio || force)
@@ -312,6 +471,7 @@ static void *customers_open(struct ui *ui)
 	list_init(&cv->customers, &customer_source, ui->store, cv);
 	list_init(&cv->invoices, &invoice_source, ui->store, cv);
 	list_init(&cv->activity, &activity_source, ui->store, cv);
+	cv->customers.empty = ui->filter.text ? FILTER_NOTHING : NULL;
 	list_reload(&cv->customers);
 	follow(cv, true);
 	return cv;
@@ -326,6 +486,7 @@ static void customers_close(struct ui *ui, void *state)
 	list_free(&cv->activity);
 	aging_free(cv->aging, cv->naging);
 	free(cv->aging_error);
+	detail_close(cv);
 	free(cv);
 }
 
@@ -372,6 +533,32 @@ static void draw_aging(struct customers *cv, int y, int x, int height, int width
 	}
 }
 
+/* "Customers", and the filter's terms cut to leave the position room. */
+static char *customers_title(struct customers *cv, int width)
+{
+	const char *filter = cv->ui->filter.text;
+	if (filter == NULL)
+		return xstrdup("Customers");
+	char pos[48];
+	snprintf(pos, sizeof pos, " %lld/%lld", (long long)list_position(&cv->customers) + 1,
+	    (long long)cv->customers.count);
+	int room = width - 3 - 2 - text_width("Customers ") - text_width(pos);
+	struct buf b = {0};
+	buf_puts(&b, "Customers ");
+	text_fit(&b, filter, screen_clamp(text_width(filter), 0, room), false);
+	return buf_take(&b);
+}
+
+static void draw_detail(struct customers *cv, int y, int x, int height, int width, bool focused)
+{
+	char *title = xasprintf("Invoice %s", cv->detail_number);
+	screen_box(y, x, height, width, title, focused);
+	free(title);
+	cv->detail_height = screen_clamp(height - 2, 1, height);
+	cv->detail.top = screen_clamp(cv->detail.top, 0, cv->detail.nlines - cv->detail_height);
+	text_view_draw(&cv->detail, y + 1, x + 1, height - 2, width - 2);
+}
+
 static void customers_draw(struct ui *ui, void *state, int y, int height, int width)
 {
 	struct customers *cv = state;
@@ -386,11 +573,22 @@ static void customers_draw(struct ui *ui, void *state, int y, int height, int wi
 		cv->box_h[p] = hs[p];
 		cv->box_w[p] = ws[p];
 	}
-	view_draw_list(ui, &cv->customers, "Customers", ys[0], xs[0], hs[0], ws[0], cv->focus == PANE_CUSTOMERS);
+	bool wide = ws[0] - 2 >= CUSTOMERS_WIDE;
+	if (wide != cv->wide) {
+		cv->wide = wide;
+		cv->customers.src = wide ? &customer_source_wide : &customer_source;
+		list_refresh(&cv->customers);
+	}
+	char *title = customers_title(cv, ws[0]);
+	view_draw_list(ui, &cv->customers, title, ys[0], xs[0], hs[0], ws[0], cv->focus == PANE_CUSTOMERS);
+	free(title);
 	follow(cv, false);
 	draw_aging(cv, ys[1], xs[1], hs[1], ws[1], cv->focus == PANE_AGING);
-	view_draw_list(ui, &cv->invoices, cv->all_invoices ? "Invoices (all)" : "Invoices (open)", ys[2], xs[2], hs[2], ws[2],
-	    cv->focus == PANE_INVOICES);
+	if (cv->detail_id != 0)
+		draw_detail(cv, ys[2], xs[2], hs[2], ws[2], cv->focus == PANE_INVOICES);
+	else
+		view_draw_list(ui, &cv->invoices, cv->all_invoices ? "Invoices (all)" : "Invoices (open)", ys[2], xs[2], hs[2],
+		    ws[2], cv->focus == PANE_INVOICES);
 	view_draw_list(ui, &cv->activity, "Activity", ys[3], xs[3], hs[3], ws[3], cv->focus == PANE_ACTIVITY);
 }
 
@@ -408,9 +606,32 @@ static struct list *focused_list(struct customers *cv)
 	}
 }
 
+/* Keys on the invoice detail: scrolling, and back to the list. */
+static int detail_key(struct customers *cv, int key)
+{
+	switch (key) {
+	case '\r':
+	case '\n':
+	case KEY_ENTER:
+	case 'q':
+	case 27:
+		detail_close(cv);
+		return UI_REDRAW;
+	}
+	if (!text_view_key(&cv->detail, key, cv->detail_height))
+		return UI_IGNORED;
+	cv->detail.top = screen_clamp(cv->detail.top, 0, cv->detail.nlines - cv->detail_height);
+	return UI_REDRAW;
+}
+
 static int customers_key(struct ui *ui, void *state, int key)
 {
 	struct customers *cv = state;
+	if (cv->detail_id != 0 && cv->focus == PANE_INVOICES) {
+		int r = detail_key(cv, key);
+		if (r != UI_IGNORED)
+			return r;
+	}
 	switch (key) {
 	case '\t':
 		cv->focus = (cv->focus + 1) % PANE_COUNT;
@@ -434,6 +655,7 @@ static int customers_key(struct ui *ui, void *state, int key)
 		return UI_HANDLED;
 	case 'o':
 		cv->all_invoices = !cv->all_invoices;
+		detail_close(cv);
 		list_reload(&cv->invoices);
 		return UI_REDRAW;
 	case '\r':
@@ -450,7 +672,7 @@ static int customers_key(struct ui *ui, void *state, int key)
 			return UI_REDRAW;
 		}
 		if (cv->focus == PANE_INVOICES) {
-			cv->focus = PANE_ACTIVITY;
+			detail_load(cv);
 			return UI_REDRAW;
 		}
 		if (cv->focus == PANE_AGING) {
@@ -478,6 +700,22 @@ static void customers_refresh(struct ui *ui, void *state)
 	list_refresh(&cv->activity);
 	follow(cv, false);
 	load_aging(cv);
+	/* the detail follows the ledger while its invoice is still listed */
+	const struct list_row *row = list_selected(&cv->invoices);
+	if (cv->detail_id != 0 && row != NULL && row->id == cv->detail_id)
+		detail_load(cv);
+	else
+		detail_close(cv);
+}
+
+/* The customer filter (ui->filter) changed: the list starts again from
+ * its first customer that passes. */
+static void customers_filtered(struct ui *ui, void *state)
+{
+	struct customers *cv = state;
+	cv->customers.empty = ui->filter.text ? FILTER_NOTHING : NULL;
+	list_reload(&cv->customers);
+	follow(cv, false);
 }
 
 static int customers_click(struct ui *ui, void *state, int y, int x)
@@ -489,7 +727,7 @@ static int customers_click(struct ui *ui, void *state, int y, int x)
 			continue;
 		cv->focus = p;
 		struct list *l = focused_list(cv);
-		if (l != NULL)
+		if (l != NULL && !(p == PANE_INVOICES && cv->detail_id != 0))
 			list_select_visible(l, y - cv->box_y[p] - 2);
 		follow(cv, false);
 		return UI_REDRAW;
@@ -512,7 +750,6 @@ static int64_t customers_invoice(struct ui *ui, void *state)
 
 static bool customers_show(struct ui *ui, void *state, int64_t customer_id, const char *code)
 {
-	(void)ui;
 	struct customers *cv = state;
 	struct list_key key = {0};
 	list_key_set_text(&key, code);
@@ -520,6 +757,10 @@ static bool customers_show(struct ui *ui, void *state, int64_t customer_id, cons
 	cv->focus = PANE_CUSTOMERS;
 	follow(cv, false);
 	const struct list_row *row = list_selected(&cv->customers);
+	if ((row == NULL || row->customer_id != customer_id) && ui->filter.text != NULL) {
+		ui_message(ui, true, "%s does not pass the filter %s (:filter clears it)", code, ui->filter.text);
+		return true;
+	}
 	return row != NULL && row->customer_id == customer_id;
 }
 
@@ -537,4 +778,5 @@ const struct view_ops view_customers = {
 	.customer = customers_customer,
 	.invoice = customers_invoice,
 	.show_customer = customers_show,
+	.filtered = customers_filtered,
 };
