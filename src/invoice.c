@@ -1,5 +1,5 @@
-/* An invoice's story in five reads: the invoice, then its allocations,
- * disputes, promises and dunning steps, each by an index on invoice_id. */
+/* An invoice's story in six reads: the invoice, then its allocations,
+ * disputes, promises, dunning steps and activities, each by an index. */
 #include "invoice.h"
 #include <stdlib.h>
 #include <string.h>
@@ -42,6 +42,16 @@ static const char sql_dunning[] =
 	"SELECT d.date, d.scenario, d.step, d.channel, d.name, coalesce(o.state, '')"
 	" FROM dunning_log d LEFT JOIN outbox o ON o.id = d.outbox_id"
 	" WHERE d.invoice_id = ?1 ORDER BY d.date, d.step";
+
+/* The customer's history (activity_customer) tested against the link's
+ * primary key: activity_invoice has no index by invoice, and an
+ * invoice's activities are always its customer's. The dunning steps are
+ * their own section. */
+static const char sql_history[] =
+	"SELECT a.date, a.kind, a.who, a.text, a.outcome FROM activity a"
+	" WHERE a.customer_id = ?2 AND a.kind <> 'dunning'"
+	" AND EXISTS (SELECT 1 FROM activity_invoice ai WHERE ai.activity_id = a.id AND ai.invoice_id = ?1)"
+	" ORDER BY a.date, a.id";
 
 static int read_invoice(struct store *s, int64_t id, day_t as_of, struct invoice_story *out, char **cause)
 {
@@ -135,6 +145,16 @@ static void fill_dunning(sqlite3_stmt *st, void *item)
 	d->outbox_state = xstrdup(store_column_text(st, 5));
 }
 
+static void fill_activity(sqlite3_stmt *st, void *item)
+{
+	struct invoice_activity *a = item;
+	a->date = store_column_date(st, 0);
+	a->kind = xstrdup(store_column_text(st, 1));
+	a->who = xstrdup(store_column_text(st, 2));
+	a->text = xstrdup(store_column_text(st, 3));
+	a->outcome = xstrdup(store_column_text(st, 4));
+}
+
 static sqlite3_stmt *by_invoice(struct store *s, const char *sql, int64_t id)
 {
 	sqlite3_stmt *st = store_stmt(s, sql);
@@ -170,6 +190,12 @@ int invoice_story_load(struct store *s, int64_t invoice_id, day_t as_of, int gra
 	if (rc == DUN_OK)
 		rc = read_rows(s, by_invoice(s, sql_dunning, invoice_id), (void **)&out->dunning,
 		    &out->ndunning, sizeof *out->dunning, fill_dunning, "read the dunning steps", cause);
+	if (rc == DUN_OK) {
+		sqlite3_stmt *st = by_invoice(s, sql_history, invoice_id);
+		sqlite3_bind_int64(st, 2, out->customer_id);
+		rc = read_rows(s, st, (void **)&out->history, &out->nhistory, sizeof *out->history, fill_activity,
+		    "read the invoice's history", cause);
+	}
 	store_read_end(s, started);
 	return rc;
 }
@@ -202,5 +228,12 @@ void invoice_story_free(struct invoice_story *story)
 		free(story->dunning[i].outbox_state);
 	}
 	free(story->dunning);
+	for (int i = 0; i < story->nhistory; i++) {
+		free(story->history[i].kind);
+		free(story->history[i].who);
+		free(story->history[i].text);
+		free(story->history[i].outcome);
+	}
+	free(story->history);
 	memset(story, 0, sizeof *story);
 }

@@ -1,7 +1,8 @@
 /* One invoice's story, read whole for the workstation's invoice detail:
  * its terms and amounts, how it was settled (allocations of payments and
- * credit notes), its disputes, the promises covering it and the dunning
- * steps taken for it. Reading only: the writes are ledger.c, dispute.c,
+ * credit notes), its disputes, the promises covering it, the dunning
+ * steps taken for it and the activities that name it (calls, e-mails,
+ * letters...). Reading only: the writes are ledger.c, dispute.c,
  * promise.c and dunning.c. */
 #ifndef DUN_INVOICE_H
 #define DUN_INVOICE_H
@@ -47,6 +48,12 @@ struct invoice_dunning {
 	char *outbox_state;       /* queued, held, sending, sent; "" without a message */
 };
 
+/* An activity of the customer's history that names the invoice. */
+struct invoice_activity {
+	day_t date;
+	char *kind, *who, *text, *outcome;
+};
+
 struct invoice_story {
 	int64_t id, customer_id;
 	char *number, *customer_code, *kind, *currency, *po;
@@ -62,6 +69,8 @@ struct invoice_story {
 	int npromises;
 	struct invoice_dunning *dunning;        /* oldest first */
 	int ndunning;
+	struct invoice_activity *history;       /* oldest first, dunning steps apart */
+	int nhistory;
 };
 
 /* Reads invoice_id's story as of as_of (promise statuses with grace_days

@@ -47,6 +47,8 @@ shot() {
 shot calllist
 shot customers 2 j j j
 shot customers-invoices Tab Tab
+shot invoice-detail BTab BTab j Tab Tab Enter
+shot filter q f 'profile=risky overdue' Enter
 shot aging 3
 shot disputes 4
 shot outbox 5

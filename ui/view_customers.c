@@ -422,6 +422,13 @@ static void detail_format(struct text_view *t, const struct invoice_story *st)
 		text_view_addf(t, STYLE_NORMAL, "%s  %s step %d %s %s%s%s", date_format_iso(d->date, d1), d->scenario, d->step,
 		    d->channel, d->name, *d->outbox_state ? ", " : "", d->outbox_state);
 	}
+	detail_section(t, "History", st->nhistory);
+	for (int i = 0; i < st->nhistory; i++) {
+		const struct invoice_activity *a = &st->history[i];
+		text_view_addf(t, STYLE_NORMAL, "%s  %-8s %s%s%s%s%s%s%s", date_format_iso(a->date, d1), a->kind,
+		    *a->outcome ? "[" : "", a->outcome, *a->outcome ? "] " : "", a->text, *a->who ? " (" : "", a->who,
+		    *a->who ? ")" : "");
+	}
 }
 
 /* (Re)reads the story of the selected invoice into the third pane. */

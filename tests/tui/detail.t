@@ -1,10 +1,10 @@
 #!/bin/sh
 # Enter on an invoice turns the third pane of the customers view into the
-# invoice's detail: its fields, allocations, disputes, promises and
-# dunning steps, scrolled with j/k; Enter, q or Esc go back to the list
-# with the same selection. At 100x30 and at 80x24.
+# invoice's detail: its fields, allocations, disputes, promises, dunning
+# steps and the activities naming it, scrolled with j/k; Enter, q or Esc
+# go back to the list with the same selection. At 100x30 and at 80x24.
 . "$top_srcdir/tests/tui/lib.sh"
-plan 15
+plan 16
 fixture_ledger
 "$DUN" --db "$DB" log BRUN --dispute INV-2002 pricing --owner carol >/dev/null
 "$DUN" --db "$DB" log BRUN --promise 2026-11-30 300.00 INV-2001 >/dev/null
@@ -24,6 +24,8 @@ tui_keys Enter
 tui_expect "Enter shows the invoice's detail in the third pane" detail-100.txt
 tui_keys j j j
 tui_wait "j scrolls the detail to its last line" "2026-10-20  standard step 3 call first call"
+tui_keys G
+tui_wait "G shows the end: the activities that name the invoice" "2026-11-22  promise  promise to pay by 2026-11-30"
 tui_keys Enter
 tui_wait "Enter goes back to the list on the same invoice" "[Invoices (open) 1/2]"
 tui_keys j Enter

@@ -1,6 +1,7 @@
 /* An invoice's story: its fields and status as of a date, the payments
  * and credit notes allocated to it, its disputes, the promises covering it
- * (by name or as the customer's whole account) and its dunning steps. */
+ * (by name or as the customer's whole account), its dunning steps and the
+ * activities that name it. */
 #include <stdarg.h>
 #include <setjmp.h>
 #include <stddef.h>
@@ -74,6 +75,18 @@ static void test_whole_story(void **state)
 	    " (1, 2, '2026-02-11', 'standard', 2, 'email', 'reminder-1', NULL),"
 	    " (1, 1, '2026-02-14', 'standard', 3, 'call', 'first call', NULL)");
 
+	/* a call about F1 and F2, a note about F2, a dunning step of F1 */
+	int64_t both[] = {f1, f2};
+	struct ledger_activity call = {.customer_id = c, .date = day(2026, 3, 5), .kind = "call", .who = "bob",
+	    .text = "called about F1 and F2", .outcome = "promise", .invoice_ids = both, .ninvoices = 2};
+	struct ledger_activity note = {.customer_id = c, .date = day(2026, 3, 6), .kind = "note", .text = "F2 only",
+	    .invoice_ids = &f2, .ninvoices = 1};
+	struct ledger_activity step = {.customer_id = c, .date = day(2026, 2, 7), .kind = "dunning",
+	    .text = "standard step 2", .invoice_ids = &f1, .ninvoices = 1};
+	assert_int_equal(ledger_activity_add(f->store, &call, NULL, &cause), DUN_OK);
+	assert_int_equal(ledger_activity_add(f->store, &note, NULL, &cause), DUN_OK);
+	assert_int_equal(ledger_activity_add(f->store, &step, NULL, &cause), DUN_OK);
+
 	struct invoice_story st;
 	load(f, f1, day(2026, 3, 20), &st);
 	assert_string_equal(st.number, "F1");
@@ -129,6 +142,22 @@ static void test_whole_story(void **state)
 	assert_string_equal(st.dunning[0].outbox_state, "sent");
 	assert_string_equal(st.dunning[1].channel, "call");
 	assert_string_equal(st.dunning[1].outbox_state, "");
+
+	/* what the ledger's writers linked to F1, oldest first, the dunning
+	 * step apart: the disputes, the promise, the call, and the allocation
+	 * by hand (an activity of the day it was made: the clock's) */
+	assert_int_equal(fixture_int(f, "SELECT count(*) FROM activity_invoice WHERE invoice_id = 1"), 7);
+	assert_int_equal(st.nhistory, 6);
+	assert_int_equal(st.history[0].date, day(2026, 2, 20));
+	assert_string_equal(st.history[0].kind, "dispute");
+	assert_string_equal(st.history[1].kind, "resolve");
+	assert_string_equal(st.history[3].kind, "promise");
+	assert_string_equal(st.history[4].kind, "call");
+	assert_int_equal(st.history[4].date, day(2026, 3, 5));
+	assert_string_equal(st.history[4].who, "bob");
+	assert_string_equal(st.history[4].text, "called about F1 and F2");
+	assert_string_equal(st.history[4].outcome, "promise");
+	assert_string_equal(st.history[5].kind, "allocation");
 	invoice_story_free(&st);
 
 	/* before the dispute: open, and not overdue before its due date */
