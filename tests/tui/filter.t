@@ -6,7 +6,7 @@
 # :filter alone clears it. Where the pane is wide the risk column names
 # the payer profile too.
 . "$top_srcdir/tests/tui/lib.sh"
-plan 17
+plan 18
 fixture_ledger
 # scores written here, so that the screens do not depend on the model
 sqlite3 "$DB" "INSERT INTO risk (customer_id, score, class, profile, computed_at)
@@ -37,6 +37,8 @@ tui_wait "segment and collector" "[Customers segment=retail collector=alice 1/1]
 tui_keys : && tui_type "filter foo=bar" && tui_keys Enter
 tui_wait "an unknown term is named" 'filter: unknown term "foo=bar"'
 tui_wait "and the filter stays" "[Customers segment=retail collector=alice 1/1]"
+tui_keys : && tui_type "goto ZETA" && tui_keys Enter
+tui_wait "a customer outside the filter is not shown, and that is said" "ZETA does not pass the filter segment=retail"
 tui_keys : && tui_type "filter collector=nobody" && tui_keys Enter
 tui_wait "no customer passing says so" "no customer passes the filter (:filter clears it)"
 tui_keys : && tui_type "filter" && tui_keys Enter
