@@ -928,12 +928,13 @@ static void result_from_features(const struct risk_model *m, int64_t id,
 	}
 	/* The profile says how a customer pays, not how likely it is to pay
 	 * late (the class says that): a slow payer who always pays is slow,
-	 * not risky. Risky is one that stops paying: a quarter without a
-	 * payment while overdue, or an invoice half a year overdue. The
-	 * thresholds recover the demo ledger's simulated behaviours (tests/unit
-	 * test_risk.c: about three customers in four; the class-first rule it
-	 * replaced called half the ledger risky and got two in five). */
-	if (f->x[RISK_F_silence] > 90 || f->x[RISK_F_oldest_overdue] > 180)
+	 * not risky. Risky is one that stops paying: two months without a
+	 * payment while overdue (an old invoice alone is no sign: a regular
+	 * payer's forgotten residual is one). The thresholds recover the demo
+	 * ledger's simulated behaviours (tests/unit/test_risk.c: about four
+	 * customers in five; the class-first rule it replaced called half the
+	 * ledger risky and got two in five). */
+	if (f->x[RISK_F_silence] > 60)
 		r->profile = RISK_RISKY;
 	else if (f->late_sd > 25)
 		r->profile = RISK_ERRATIC;

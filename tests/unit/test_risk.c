@@ -191,8 +191,9 @@ static void test_profiles_recover_demo_behaviours(void **state)
 	    " %d risky in all\n", agree, n, defaulting_risky, defaulting, risky);
 	assert_int_equal(n, 400);
 	assert_true(agree * 100 >= n * 70);
-	assert_true(defaulting_risky * 100 >= defaulting * 60);
-	assert_true(risky * 100 <= n * 20);
+	/* most defaulting customers are caught, and most caught are defaulting */
+	assert_true(defaulting_risky * 100 >= defaulting * 55);
+	assert_true(defaulting_risky * 100 >= risky * 70);
 	fixture_close(&f);
 }
 
