@@ -59,8 +59,17 @@ static struct target *target_new(struct ui *ui)
 }
 
 /* After a write: views re-read, the customer's score is recomputed. */
+void action_undo_forget(struct ui *ui)
+{
+	if (ui->undo.kind == UNDO_EDIT)
+		customer_edit_free(&ui->undo.before);
+	ui->undo.kind = UNDO_NONE;
+}
+
+/* Every action ends here; one that can be undone says so after. */
 static void done(struct ui *ui, const struct target *t, const char *what)
 {
+	action_undo_forget(ui);
 	ui_changed(ui);
 	ui_rescore(ui, t->customer_id);
 	ui_message(ui, false, "%s for %s", what, t->code);
@@ -404,8 +413,9 @@ static int submit_allocate(struct ui *ui, struct form *f)
 		store_rollback(ui->store);
 	if (rc != DUN_OK)
 		return form_fail(f, rc, cause);
-	ui->undo_allocation = aid;
 	done(ui, t, "payment allocated (u undoes it)");
+	ui->undo.kind = UNDO_ALLOCATION;
+	ui->undo.allocation = aid;
 	return DUN_OK;
 }
 
@@ -488,10 +498,16 @@ static int submit_edit(struct ui *ui, struct form *f)
 	};
 	money_parse(form_value(f, EDIT_LIMIT), t->exponent, MONEY_MARK_AUTO, &e.credit_limit, &why);
 	char *cause = NULL;
-	int rc = customer_update(ui->store, &e, &cause);
+	struct customer_edit before;
+	int rc = customer_edit_load(ui->store, t->customer_id, &before, &cause);
+	if (rc == DUN_OK && (rc = customer_update(ui->store, &e, &cause)) != DUN_OK)
+		customer_edit_free(&before);
 	if (rc != DUN_OK)
 		return form_fail(f, rc, cause);
-	done(ui, t, "customer saved");
+	done(ui, t, "customer saved (u undoes it)");
+	before.version = t->version + 1;
+	ui->undo.kind = UNDO_EDIT;
+	ui->undo.before = before;
 	return DUN_OK;
 }
 
@@ -530,25 +546,37 @@ int action_undo(struct ui *ui, int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	if (ui->undo_allocation == 0) {
-		ui_message(ui, true, "nothing to undo: only an allocation made here can be undone "
+	char *cause = NULL;
+	int rc = DUN_OK;
+	switch (ui->undo.kind) {
+	case UNDO_NONE:
+		ui_message(ui, true, "nothing to undo: the last allocation or customer edit made here can be undone "
 		    "(calls, notes, promises and disputes stay in the history)");
 		return DUN_EUSAGE;
+	case UNDO_ALLOCATION:
+		rc = store_begin(ui->store, &cause);
+		if (rc == DUN_OK && (rc = ledger_unallocate(ui->store, ui->undo.allocation, ledger_user(), ui->ctx->today,
+		    &cause)) == DUN_OK)
+			rc = store_commit(ui->store, &cause);
+		else
+			store_rollback(ui->store);
+		break;
+	case UNDO_EDIT:
+		/* the edit's own activity stays; the undo is one more edit */
+		ui->undo.before.today = ui->ctx->today;
+		ui->undo.before.who = ledger_user();
+		rc = customer_update(ui->store, &ui->undo.before, &cause);
+		break;
 	}
-	char *cause = NULL;
-	int rc = store_begin(ui->store, &cause);
-	if (rc == DUN_OK && (rc = ledger_unallocate(ui->store, ui->undo_allocation, ledger_user(), ui->ctx->today, &cause)) == DUN_OK)
-		rc = store_commit(ui->store, &cause);
-	else
-		store_rollback(ui->store);
 	if (rc != DUN_OK) {
 		ui_message(ui, true, "undo: %s", cause ? cause : "failed");
 		free(cause);
 		return rc;
 	}
-	ui->undo_allocation = 0;
+	const char *what = ui->undo.kind == UNDO_EDIT ? "customer edit undone" : "allocation undone";
+	action_undo_forget(ui);
 	ui_changed(ui);
-	ui_message(ui, false, "allocation undone");
+	ui_message(ui, false, "%s", what);
 	return DUN_OK;
 }
 

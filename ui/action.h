@@ -12,5 +12,7 @@ int action_dispute(struct ui *ui, int argc, char **argv);
 int action_allocate(struct ui *ui, int argc, char **argv);
 int action_edit(struct ui *ui, int argc, char **argv);
 int action_undo(struct ui *ui, int argc, char **argv);
+/* Forgets what u would undo: another action came after it. */
+void action_undo_forget(struct ui *ui);
 int action_statement(struct ui *ui, int argc, char **argv);
 #endif

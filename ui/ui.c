@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include "action.h"
 #include "background.h"
 #include "command.h"
 #include "modal.h"
@@ -420,6 +421,7 @@ int ui_run(struct cmd_ctx *ctx)
 	modal_reap(&ui);
 	screen_stop();
 	command_history_free(&ui);
+	action_undo_forget(&ui);
 	free(ui.store_problem);
 	free(ui.search_pattern);
 	free(ui.status_kpi);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include "aging.h"
 #include "cmd.h"
+#include "customer.h"
 #include "customer_filter.h"
 #include "list.h"
 #include "store.h"
@@ -75,8 +76,15 @@ struct ui {
 	char *status_kpi;        /* AR, overdue, DSO text for the status bar */
 	char *status_background; /* the background module's progress, or NULL */
 	int status_pending;      /* KPIs to compute after the next frame */
-	int64_t last_customer;   /* the customer of the last action (for undo) */
-	int64_t undo_allocation; /* the last allocation made here (u undoes it), or 0 */
+	/* The last action made here, when u can take it back: an allocation,
+	 * or a customer edit with the values it replaced (before.version is
+	 * the version the edit made, so that a change by anyone since is not
+	 * undone over). */
+	struct {
+		enum { UNDO_NONE, UNDO_ALLOCATION, UNDO_EDIT } kind;
+		int64_t allocation;
+		struct customer_edit before;
+	} undo;
 	/* the modal that has the keyboard (modal.h), and one closed by its
 	 * own handler, freed after that handler returns */
 	const struct modal_ops *modal, *modal_dead;

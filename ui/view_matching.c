@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "action.h"
 #include "form.h"
 #include "list.h"
 #include "match.h"
@@ -187,7 +188,7 @@ static int accept(struct ui *ui, struct matching *mv)
 	}
 	ui_message(ui, false, "%s matched to %d invoice%s of %s", row->cell[1], m.nallocations,
 	    m.nallocations > 1 ? "s" : "", m.customer_code);
-	ui->last_customer = m.customer_id;
+	action_undo_forget(ui);
 	return UI_REDRAW | UI_RELOAD;
 }
 
@@ -229,6 +230,7 @@ static int submit_pick(struct ui *ui, struct form *f)
 		return rc;
 	}
 	ui_message(ui, false, "matched by hand to %d invoice%s", n, n > 1 ? "s" : "");
+	action_undo_forget(ui);
 	ui_changed(ui);
 	return DUN_OK;
 }

@@ -2,9 +2,10 @@
 # One-key actions on the fixture ledger, each checked in the ledger with
 # `dun show` afterwards: a call with its outcome, a promise validated as it
 # is typed, a dispute opened then resolved, a note, an edit refused when
-# another process changed the customer first, and a resize in mid-form.
+# another process changed the customer first, an allocation and an edit
+# undone with u, and a resize in mid-form.
 . "$top_srcdir/tests/tui/lib.sh"
-plan 29
+plan 35
 fixture_ledger
 show() { "$DUN" --db "$DB" show "$1"; }
 tui_start 100 30 --db "$DB"
@@ -67,5 +68,17 @@ tui_keys u
 tui_wait "u undoes the allocation" "allocation undone"
 show MOREL | grep -q "INV-6001.* 880.00   880.00"
 check "dun show has INV-6001 open in full again" test $? -eq 0
+collector() { sqlite3 "$DB" "SELECT collector || ' ' || version FROM customer WHERE code = 'MOREL'"; }
+was=$(collector)
+tui_keys e
+tui_wait "e on MOREL" "Edit MOREL"
+tui_keys Down Down && tui_keys C-u && tui_type "zoe" && tui_keys C-s
+tui_wait "the edit is saved" "customer saved"
+expect "the ledger has the new collector" 0 "zoe $((${was#* } + 1))" collector
+tui_keys u
+tui_wait "u undoes the edit" "customer edit undone"
+expect "the collector is back, as a further edit" 0 "alice $((${was#* } + 2))" collector
+tui_keys u
+tui_wait "there is nothing more to undo" "nothing to undo"
 tui_keys x
 tui_wait "x writes the customer's statement" "MOREL.xlsx"
