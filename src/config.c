@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "mail.h"
+#include "match.h"
 #include "status.h"
 #include "xalloc.h"
 
@@ -102,6 +104,7 @@ int config_parse_buckets(const char *text, int *edges, int *count, char **cause)
 struct parse_state {
 	struct config *cfg;
 	char *cause;
+	int cause_line;
 	int line;
 };
 
@@ -155,9 +158,11 @@ static const char *config_set(struct config *cfg, const char *section, const cha
 			if (strpbrk(value, "\r\n"))
 				return "line breaks are not allowed";
 			set_string(&cfg->mail_from, value);
-		} else if (strcmp(key, "transport") == 0)
+		} else if (strcmp(key, "transport") == 0) {
+			if ((why = mail_transport_check(value)) != NULL)
+				return why;
 			set_string(&cfg->mail_transport, value);
-		else
+		} else
 			return "unknown key";
 	} else if (strcmp(section, "dunning") == 0) {
 		if (strcmp(key, "late_interest_rate") == 0) {
@@ -200,6 +205,9 @@ static const char *config_set(struct config *cfg, const char *section, const cha
 			return "unknown key";
 	} else if (strcmp(section, "match") == 0) {
 		if (strcmp(key, "pattern") == 0 || strcmp(key, "patterns") == 0) {
+			static char bad[300]; /* the configuration is read once, by the main thread */
+			if (!match_pattern_check(value, bad, sizeof bad))
+				return bad;
 			char *joined = *cfg->match_patterns ? xasprintf("%s\n%s", cfg->match_patterns, value) : xstrdup(value);
 			free(cfg->match_patterns);
 			cfg->match_patterns = joined;
@@ -226,6 +234,7 @@ static int handler(void *user, const char *section, const char *key, const char 
 	const char *why = config_set(ps->cfg, section, key, value);
 	if (why != NULL && ps->cause == NULL) {
 		ps->cause = xasprintf("%s:%d: %s \"%s\": %s", ps->cfg->path, line, key, value, why);
+		ps->cause_line = line;
 	}
 	return why == NULL;
 }
@@ -259,15 +268,29 @@ int config_load(const char *path, struct config *cfg, char **cause)
 	}
 	free(cfg->path);
 	cfg->path = resolved;
-	struct parse_state ps = {cfg, NULL, 0};
-	int rc = config_ini_parse(f, handler, &ps, &ps.line);
+	int rc = config_read(f, cfg, cause);
 	fclose(f);
+	return rc;
+}
+
+int config_read(FILE *f, struct config *cfg, char **cause)
+{
+	const char *resolved = cfg->path;
+	struct parse_state ps = {cfg, NULL, 0, 0};
+	int rc = config_ini_parse(f, handler, &ps, &ps.line);
+	/* libinih reads on past a malformed line ("[aging" without its "]"):
+	 * what follows it is judged in the wrong section, so the malformed
+	 * line, when it comes first, is the error to name. */
+	if (rc > 0 && (ps.cause == NULL || rc < ps.cause_line)) {
+		free(ps.cause);
+		return dun_fail(cause, DUN_EDATA, "%s:%d: malformed line (expected [section] or key = value)", resolved, rc);
+	}
 	if (ps.cause != NULL) {
 		dun_fail(cause, DUN_EDATA, "%s", ps.cause);
 		free(ps.cause);
 		return DUN_EDATA;
 	}
 	if (rc != 0)
-		return dun_fail(cause, DUN_EDATA, "%s:%d: malformed line", resolved, rc);
+		return dun_fail(cause, DUN_EDATA, "%s: cannot read the configuration", resolved);
 	return DUN_OK;
 }

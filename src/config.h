@@ -36,6 +36,8 @@ void config_defaults(struct config *cfg);
  * else ~/.config/dun/dun.ini; a missing default file is not an error, a
  * missing explicit one is). */
 int config_load(const char *path, struct config *cfg, char **cause);
+/* Reads INI text from f into cfg; cfg->path names it in messages. */
+int config_read(FILE *f, struct config *cfg, char **cause);
 void config_free(struct config *cfg);
 /* Parses INI text from f with libinih (Debian builds it without line
  * numbers in handlers), keeping the line being handled in *line so that

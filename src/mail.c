@@ -188,7 +188,8 @@ int mail_compose(const struct mail_message *m, char **out, size_t *len, char **c
 	int status = mail_address_parse(m->from ? m->from : "", &from_name, &from_address, cause);
 	if (status != DUN_OK)
 		return status;
-	if (!mail_address_valid(m->to_address)) {
+	bool to_valid = mail_address_valid(m->to_address);
+	if (!to_valid && !m->letter) {
 		free(from_name);
 		free(from_address);
 		return dun_fail(cause, DUN_EDATA, "recipient \"%s\": not a valid e-mail address", m->to_address);
@@ -200,15 +201,25 @@ int mail_compose(const struct mail_message *m, char **out, size_t *len, char **c
 		buf_putc(&b, ' ');
 	}
 	buf_printf(&b, "<%s>\r\nTo: ", from_address);
-	if (m->to_name && *m->to_name) {
-		mail_header_text(&b, m->to_name, true);
-		buf_putc(&b, ' ');
+	if (!to_valid) {
+		/* RFC 5322 §3.4: a group with no mailbox names without an address. */
+		mail_header_text(&b, m->to_name && *m->to_name ? m->to_name : "undisclosed-recipients", true);
+		buf_puts(&b, ":;");
+	} else {
+		if (m->to_name && *m->to_name) {
+			mail_header_text(&b, m->to_name, true);
+			buf_putc(&b, ' ');
+		}
+		buf_printf(&b, "<%s>", m->to_address);
 	}
-	buf_printf(&b, "<%s>\r\nSubject: ", m->to_address);
+	buf_puts(&b, "\r\nSubject: ");
 	mail_header_text(&b, m->subject, false);
 	buf_puts(&b, "\r\n");
 	date_header(&b, m->date);
-	buf_printf(&b, "Message-ID: %s\r\nMIME-Version: 1.0\r\n", m->message_id);
+	buf_printf(&b, "Message-ID: %s\r\n", m->message_id);
+	if (m->letter)
+		buf_puts(&b, "X-Dun-Channel: letter\r\n");
+	buf_puts(&b, "MIME-Version: 1.0\r\n");
 	static const char boundary[] = "=_dun_part_boundary";
 	if (m->attachment)
 		buf_printf(&b, "Content-Type: multipart/mixed; boundary=\"%s\"\r\n\r\n"
@@ -245,10 +256,7 @@ static int send_command(const char *command, const char *to_address, const char 
 		dash_t = dash_t || strcmp(w, "-t") == 0;
 	}
 	int status = DUN_OK;
-	if (argc == 0) {
-		status = dun_fail(cause, DUN_EDATA, "mail transport \"sendmail\": no program given");
-		goto done;
-	}
+	/* is_sendmail saw a program word: argc >= 1 */
 	if (!dash_t)
 		argv[argc++] = (char *)to_address;
 	argv[argc] = NULL;
@@ -368,15 +376,32 @@ static int send_smtp(const char *url, const char *from_address, const char *to_a
 	return status;
 }
 
+static bool is_sendmail(const char *transport)
+{
+	return strncmp(transport, "sendmail", 8) == 0 && (transport[8] == ' ' || transport[8] == '\t') &&
+	    transport[8 + strspn(transport + 8, " \t")] != '\0';
+}
+
+static bool is_smtp(const char *transport)
+{
+	return (strncmp(transport, "smtp://", 7) == 0 && transport[7] != '\0') ||
+	    (strncmp(transport, "smtps://", 8) == 0 && transport[8] != '\0');
+}
+
+const char *mail_transport_check(const char *transport)
+{
+	return is_sendmail(transport) || is_smtp(transport) ? NULL
+	    : "expected \"sendmail PROGRAM [ARGS...]\", smtp://HOST:PORT or smtps://HOST:PORT";
+}
+
 int mail_send(const char *transport, const char *from_address, const char *to_address,
     const char *message, size_t len, char **cause)
 {
 	if (!transport || !*transport)
 		return dun_fail(cause, DUN_EDATA, "no mail transport configured ([mail] transport)");
-	if (strncmp(transport, "sendmail", 8) == 0 && (transport[8] == ' ' || transport[8] == '\t'))
+	if (is_sendmail(transport))
 		return send_command(transport + 9, to_address, message, len, cause);
-	if (strncmp(transport, "smtp://", 7) == 0 || strncmp(transport, "smtps://", 8) == 0)
+	if (is_smtp(transport))
 		return send_smtp(transport, from_address, to_address, message, len, cause);
-	return dun_fail(cause, DUN_EDATA, "mail transport \"%s\": expected \"sendmail PROGRAM ...\", smtp:// or smtps://",
-	    transport);
+	return dun_fail(cause, DUN_EDATA, "mail transport \"%s\": %s", transport, mail_transport_check(transport));
 }

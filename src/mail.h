@@ -27,6 +27,11 @@ struct mail_message {
 	const char *message_id;      /* "<...@...>" */
 	day_t date;                  /* the Date: header, at 00:00 UTC */
 	const struct mail_attachment *attachment; /* NULL: none */
+	/* A letter, printed and posted rather than sent: the same message
+	 * marked "X-Dun-Channel: letter", and a to_address that is not an
+	 * address (a customer with no e-mail) makes To: name the addressee
+	 * alone, as an empty group ("Acme Ltd":;). */
+	bool letter;
 };
 
 /* True for a plain addr-spec (local@domain, printable ASCII, no quoting,
@@ -37,7 +42,8 @@ bool mail_address_valid(const char *address);
 int mail_address_parse(const char *text, char **name, char **address, char **cause);
 
 /* Composes the message with CRLF line ends into *out (the caller frees),
- * its length in *len. Fails on an invalid address. */
+ * its length in *len. Fails on an invalid address (but a letter's
+ * recipient). */
 int mail_compose(const struct mail_message *m, char **out, size_t *len, char **cause);
 
 /* Appends an RFC 2047 rendering of a header text to b: unchanged when it
@@ -53,4 +59,7 @@ void mail_header_text(struct buf *b, const char *text, bool phrase);
  * unless -t is among the arguments. */
 int mail_send(const char *transport, const char *from_address, const char *to_address,
     const char *message, size_t len, char **cause);
+/* NULL when transport has one of the forms mail_send takes, else why not
+ * (for the configuration to refuse it at its own line). */
+const char *mail_transport_check(const char *transport);
 #endif

@@ -363,7 +363,7 @@ static void shape_count(struct shape *shapes, int *nshapes, const char *text)
 	}
 }
 
-static int compile(struct matcher *m, const char *source, int groups, char **cause)
+static pcre2_code *pattern_compile(const char *source, char *why, size_t size)
 {
 	int error;
 	PCRE2_SIZE offset;
@@ -371,9 +371,24 @@ static int compile(struct matcher *m, const char *source, int groups, char **cau
 	if (code == NULL) {
 		PCRE2_UCHAR message[256];
 		pcre2_get_error_message(error, message, sizeof message);
-		return dun_fail(cause, DUN_EUSAGE, "[match] patterns \"%s\": %s at offset %zu", source, (char *)message,
-		    (size_t)offset);
+		snprintf(why, size, "%s at offset %zu", (char *)message, (size_t)offset);
 	}
+	return code;
+}
+
+bool match_pattern_check(const char *pattern, char *why, size_t size)
+{
+	pcre2_code *code = pattern_compile(pattern, why, size);
+	pcre2_code_free(code);
+	return code != NULL;
+}
+
+static int compile(struct matcher *m, const char *source, int groups, char **cause)
+{
+	char why[300];
+	pcre2_code *code = pattern_compile(source, why, sizeof why);
+	if (code == NULL)
+		return dun_fail(cause, DUN_EUSAGE, "[match] patterns \"%s\": %s", source, why);
 	struct pattern *p = &m->patterns[m->npatterns++];
 	p->code = code;
 	p->jit = pcre2_jit_compile(code, PCRE2_JIT_COMPLETE) == 0;

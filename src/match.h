@@ -110,4 +110,7 @@ char *match_reference_key(const char *text, size_t len);
 /* True when text is an ISO 11649 creditor reference ("RF18 5390 0754
  * 7034"): RF, two check digits, up to 21 letters or digits, mod 97 = 1. */
 bool match_rf_valid(const char *text);
+/* True when pattern compiles as a [match] pattern (PCRE2, caseless);
+ * else false with "MESSAGE at offset N" in why (size bytes). */
+bool match_pattern_check(const char *pattern, char *why, size_t size);
 #endif

@@ -2,7 +2,7 @@
 # Error paths: each a clear message and the right exit code, never a crash
 # or a damaged ledger.
 . "$top_srcdir/tests/lib.sh"
-plan 9
+plan 12
 
 expect_err "an explicit config that does not exist is exit 1" 1 \
 	"dun: $TEST_DIR/none.ini: cannot read the configuration: No such file or directory" \
@@ -17,6 +17,21 @@ printf '[aging]\nbuckets = 30,20\n' >"$TEST_DIR/buckets.ini"
 expect_err "bad buckets in config" 1 \
 	"dun: $TEST_DIR/buckets.ini:2: buckets \"30,20\": expected increasing day counts like 30,60,90,120" \
 	"$DUN" --config "$TEST_DIR/buckets.ini" --db "$DB" init
+
+printf '[mail]\nfrom = ar@example.com\ntransport = ftp://mail.example.com\n' >"$TEST_DIR/mail.ini"
+expect_err "a mail transport dun cannot use is refused at its line, not at the first send" 1 \
+	"dun: $TEST_DIR/mail.ini:3: transport \"ftp://mail.example.com\": expected \"sendmail PROGRAM [ARGS...]\", smtp://HOST:PORT or smtps://HOST:PORT" \
+	"$DUN" --config "$TEST_DIR/mail.ini" --db "$DB" init
+
+printf '[match]\nmin_confidence = 0.9\npattern = FACT(\\d+\n' >"$TEST_DIR/match.ini"
+expect_err "a [match] pattern that does not compile is refused at its line" 1 \
+	"dun: $TEST_DIR/match.ini:3: pattern \"FACT(\\d+\": missing closing parenthesis at offset 8" \
+	"$DUN" --config "$TEST_DIR/match.ini" --db "$DB" init
+
+printf '[aging\nbuckets = 1\n' >"$TEST_DIR/header.ini"
+expect_err "a section header without its ] is named, not the key after it" 1 \
+	"dun: $TEST_DIR/header.ini:1: malformed line (expected [section] or key = value)" \
+	"$DUN" --config "$TEST_DIR/header.ini" --db "$DB" init
 
 head -c 8192 /dev/urandom >"$TEST_DIR/junk.db"
 expect "a file of junk is refused with exit 3" 3 "" "$DUN" --db "$TEST_DIR/junk.db" customers

@@ -30,8 +30,8 @@ expect "a [match] pattern finds \"2026 N 50\"" 0 \
 	'E2E-UMB-1,2026-11-21,777.00,UMBRELLA,INV-2026-0050,0.99,reference (payer name),no' \
 	sh -c "'$DUN' --db '$DB' --config '$data/match/match.ini' match | grep UMB"
 printf '[match]\npatterns = (\n' >"$TEST_DIR/bad.ini"
-expect_err "a bad pattern is a usage error naming it, before any output" 2 \
-	'dun: [match] patterns "(": missing closing parenthesis at offset 1' \
+expect_err "a bad pattern is refused with its file and line, before any output" 1 \
+	"dun: $TEST_DIR/bad.ini:2: patterns \"(\": missing closing parenthesis at offset 1" \
 	"$DUN" --db "$DB" --config "$TEST_DIR/bad.ini" match
 expect_err "a bad --min-confidence" 2 \
 	'dun: --min-confidence "1.5": expected a number from 0 to 1 (two decimals)' \
