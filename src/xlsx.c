@@ -73,6 +73,13 @@ static const char *const label_text[2][L_COUNT] = {
 #undef X
 };
 
+/* The amount formats of one currency, plain and for a total line. */
+struct money_style {
+	char currency[4];       /* "": not an ISO 4217 code, no currency shown */
+	int exponent;
+	lxw_format *plain, *total;
+};
+
 /* A workbook being written under a temporary name, with its styles. */
 struct book {
 	lxw_workbook *wb;
@@ -81,8 +88,9 @@ struct book {
 	const char *err_what;   /* what was being done then */
 	int lang;               /* 0 en, 1 fr */
 	lxw_format *title, *bold, *header, *header_number, *date, *integer, *total_text;
-	lxw_format *money[EXP_MAX + 1], *money_total[EXP_MAX + 1];
 	lxw_format *overdue;
+	struct money_style *money; /* made on first use, one per currency */
+	int nmoney, last_money;
 };
 
 /* A worksheet and the display width of what went into each column. */
@@ -108,8 +116,12 @@ static lxw_format *book_format(struct book *b)
 	return f;
 }
 
-/* Number formats show exactly the currency's decimals. */
-static void format_money(lxw_format *f, int exponent)
+/* A currency number format: exactly the currency's decimals and its ISO
+ * code as a locale-independent currency string, "#,##0.00 [$EUR]", which
+ * Excel and LibreOffice both read as a currency format (a symbol such as
+ * $ would be ambiguous, and a locale's symbol would change with the
+ * reader's settings). One section, so negatives show as "-50.00 EUR". */
+static void format_money(lxw_format *f, int exponent, const char *currency)
 {
 	char fmt[32] = "#,##0";
 	if (exponent > 0) {
@@ -118,6 +130,10 @@ static void format_money(lxw_format *f, int exponent)
 		for (int i = 0; i < exponent; i++)
 			fmt[n++] = '0';
 		fmt[n] = '\0';
+	}
+	if (*currency) {
+		size_t n = strlen(fmt);
+		snprintf(fmt + n, sizeof fmt - n, " [$%s]", currency);
 	}
 	format_set_num_format(f, fmt);
 }
@@ -128,9 +144,6 @@ static bool book_styles(struct book *b)
 	    &b->integer, &b->total_text, &b->overdue};
 	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
 		if ((*all[i] = book_format(b)) == NULL)
-			return false;
-	for (int e = 0; e <= EXP_MAX; e++)
-		if ((b->money[e] = book_format(b)) == NULL || (b->money_total[e] = book_format(b)) == NULL)
 			return false;
 	format_set_bold(b->title);
 	format_set_font_size(b->title, 14);
@@ -146,12 +159,6 @@ static bool book_styles(struct book *b)
 	format_set_num_format(b->integer, "0");
 	format_set_bold(b->total_text);
 	format_set_top(b->total_text, LXW_BORDER_THIN);
-	for (int e = 0; e <= EXP_MAX; e++) {
-		format_money(b->money[e], e);
-		format_money(b->money_total[e], e);
-		format_set_bold(b->money_total[e]);
-		format_set_top(b->money_total[e], LXW_BORDER_THIN);
-	}
 	format_set_bg_color(b->overdue, 0xF8CBAD);
 	return true;
 }
@@ -228,6 +235,7 @@ static int book_close(struct book *b, int status, char **cause)
 		unlink(b->tmp);
 	free(b->path);
 	free(b->tmp);
+	free(b->money);
 	return status;
 }
 
@@ -327,33 +335,66 @@ static double money_value(money_t amount, int exponent)
 	return (double)amount / scale[exponent];
 }
 
-static int money_width(money_t amount, int exponent)
+static void copy_currency(char dst[4], const char *src)
+{
+	snprintf(dst, 4, "%s", src);
+}
+
+/* The amount formats of a currency, made on its first amount: formats are
+ * workbook objects, so a workbook holds one pair per ISO 4217 code it
+ * shows (and one, without a currency, for a code that is not one). */
+static const struct money_style *book_money(struct book *b, const char *currency)
+{
+	const char *key = money_currency_valid(currency) ? currency : "";
+	if (b->nmoney > 0 && strcmp(b->money[b->last_money].currency, key) == 0)
+		return &b->money[b->last_money];
+	for (int i = 0; i < b->nmoney; i++)
+		if (strcmp(b->money[i].currency, key) == 0)
+			return &b->money[b->last_money = i];
+	b->money = xreallocarray(b->money, (size_t)b->nmoney + 1, sizeof *b->money);
+	struct money_style *m = &b->money[b->nmoney];
+	copy_currency(m->currency, key);
+	m->exponent = exponent_of(key);
+	if ((m->plain = book_format(b)) != NULL)
+		format_money(m->plain, m->exponent, key);
+	if ((m->total = book_format(b)) != NULL) {
+		format_money(m->total, m->exponent, key);
+		format_set_bold(m->total);
+		format_set_top(m->total, LXW_BORDER_THIN);
+	}
+	b->last_money = b->nmoney++;
+	return m;
+}
+
+/* What the cell shows: the grouped amount and " EUR". */
+static int money_width(money_t amount, const struct money_style *m)
 {
 	char buf[MONEY_TEXT_MAX];
-	return (int)strlen(money_format_grouped(amount, exponent, ',', '.', buf));
+	int currency = *m->currency ? 4 : 0;
+	return (int)strlen(money_format_grouped(amount, m->exponent, ',', '.', buf)) + currency;
 }
 
 static void put_money(struct sheet *sh, lxw_row_t row, lxw_col_t col, money_t amount,
-    int exponent, bool total)
+    const char *currency, bool total)
 {
-	struct book *b = sh->book;
-	book_note(b, worksheet_write_number(sh->ws, row, col, money_value(amount, exponent),
-	    total ? b->money_total[exponent] : b->money[exponent]), "write a cell");
-	sheet_measure(sh, col, money_width(amount, exponent));
+	const struct money_style *m = book_money(sh->book, currency);
+	book_note(sh->book, worksheet_write_number(sh->ws, row, col, money_value(amount, m->exponent),
+	    total ? m->total : m->plain), "write a cell");
+	sheet_measure(sh, col, money_width(amount, m));
 }
 
 /* =SUM over rows first..last (0-based, inclusive) of col, with its value
  * cached so that readers which do not recalculate still show it. */
 static void put_sum(struct sheet *sh, lxw_row_t row, lxw_col_t col, lxw_row_t first,
-    lxw_row_t last, money_t value, int exponent)
+    lxw_row_t last, money_t value, const char *currency)
 {
 	char range[LXW_MAX_CELL_RANGE_LENGTH], formula[LXW_MAX_CELL_RANGE_LENGTH + 8];
 	lxw_rowcol_to_range(range, first, col, last, col);
 	snprintf(formula, sizeof formula, "=SUM(%s)", range);
-	struct book *b = sh->book;
-	book_note(b, worksheet_write_formula_num(sh->ws, row, col, formula, b->money_total[exponent],
-	    money_value(value, exponent)), "write a formula");
-	sheet_measure(sh, col, money_width(value, exponent));
+	const struct money_style *m = book_money(sh->book, currency);
+	book_note(sh->book, worksheet_write_formula_num(sh->ws, row, col, formula, m->total,
+	    money_value(value, m->exponent)), "write a formula");
+	sheet_measure(sh, col, money_width(value, m));
 }
 
 static void put_date(struct sheet *sh, lxw_row_t row, lxw_col_t col, day_t d)
@@ -448,11 +489,6 @@ static int item_compare(const void *pa, const void *pb)
 	if (ka != kb)
 		return ka < kb ? -1 : 1;
 	return strcmp(a->document, b->document);
-}
-
-static void copy_currency(char dst[4], const char *src)
-{
-	snprintf(dst, 4, "%s", src);
 }
 
 /* The customer's items open at as_of: invoices and credit notes issued by
@@ -702,9 +738,9 @@ static int statement_sheet(struct book *b, const struct statement *stm, const ch
 			days = it->due < as_of ? as_of - it->due : 0;
 			put_int(&sh, r, C_DAYS, days);
 		}
-		put_money(&sh, r, C_AMOUNT, it->amount, e, false);
-		put_money(&sh, r, C_PAID, it->paid, e, false);
-		put_money(&sh, r, C_OPEN, it->open, e, false);
+		put_money(&sh, r, C_AMOUNT, it->amount, currency, false);
+		put_money(&sh, r, C_PAID, it->paid, currency, false);
+		put_money(&sh, r, C_OPEN, it->open, currency, false);
 		enum label status = it->kind == ITEM_CASH ? L_CASH : it->kind == ITEM_CREDIT ? L_CREDIT
 		    : it->disputed ? L_DISPUTED : days > 0 ? L_OVERDUE : L_NOT_DUE;
 		put_text(&sh, r, C_STATUS, L(b, status), NULL, true);
@@ -725,9 +761,9 @@ static int statement_sheet(struct book *b, const struct statement *stm, const ch
 	for (int col = C_ISSUE; col < ncols; col++)
 		if (col != C_AMOUNT && col != C_PAID && col != C_OPEN)
 			book_note(b, worksheet_write_blank(sh.ws, r, (lxw_col_t)col, b->total_text), "write a cell");
-	put_sum(&sh, r, C_AMOUNT, header + 1, last, sum_amount, e);
-	put_sum(&sh, r, C_PAID, header + 1, last, sum_paid, e);
-	put_sum(&sh, r, C_OPEN, header + 1, last, sum_open, e);
+	put_sum(&sh, r, C_AMOUNT, header + 1, last, sum_amount, currency);
+	put_sum(&sh, r, C_PAID, header + 1, last, sum_paid, currency);
+	put_sum(&sh, r, C_OPEN, header + 1, last, sum_open, currency);
 	r += 2;
 
 	/* The aging summary comes from the aging engine, so it agrees with
@@ -748,15 +784,15 @@ static int statement_sheet(struct book *b, const struct statement *stm, const ch
 		else
 			aging_bucket_name(k, ao->edges, ao->nedges, name, sizeof name);
 		put_text(&sh, r, C_PAID, name, NULL, true);
-		put_money(&sh, r, C_OPEN, ag->bucket[k], e, false);
+		put_money(&sh, r, C_OPEN, ag->bucket[k], currency, false);
 	}
 	put_text(&sh, r, C_PAID, L(b, L_UNAPPLIED), NULL, true);
-	put_money(&sh, r++, C_OPEN, ag->unapplied, e, false);
+	put_money(&sh, r++, C_OPEN, ag->unapplied, currency, false);
 	put_text(&sh, r, C_PAID, L(b, L_TOTAL), b->total_text, true);
-	put_sum(&sh, r, C_OPEN, first_bucket, r - 1, ag->total, e);
+	put_sum(&sh, r, C_OPEN, first_bucket, r - 1, ag->total, currency);
 	r++;
 	put_text(&sh, r, C_PAID, L(b, L_DISPUTED_TOTAL), NULL, true);
-	put_money(&sh, r++, C_OPEN, ag->disputed, e, false);
+	put_money(&sh, r++, C_OPEN, ag->disputed, currency, false);
 	r++;
 
 	put_text(&sh, r++, 0, L(b, L_INSTRUCTIONS), NULL, false);
@@ -925,7 +961,7 @@ static int aging_header(struct sheet *sh, lxw_row_t row, const char *const *keys
 /* The amounts of one aging row from column col; adds them to sums and
  * returns false when a sum overflows. */
 static bool aging_amounts(struct sheet *sh, lxw_row_t row, int col, const struct aging_row *a,
-    int nbuckets, int exponent, money_t *sums)
+    int nbuckets, money_t *sums)
 {
 	money_t v[AGING_MAX_BUCKETS + 3];
 	memcpy(v, a->bucket, sizeof v[0] * (size_t)nbuckets);
@@ -934,27 +970,27 @@ static bool aging_amounts(struct sheet *sh, lxw_row_t row, int col, const struct
 	v[nbuckets + 2] = a->disputed;
 	bool ok = true;
 	for (int k = 0; k < nbuckets + 3; k++) {
-		put_money(sh, row, (lxw_col_t)(col + k), v[k], exponent, false);
+		put_money(sh, row, (lxw_col_t)(col + k), v[k], a->currency, false);
 		ok &= money_add(sums[k], v[k], &sums[k]);
 	}
 	return ok;
 }
 
 static void aging_totals(struct sheet *sh, lxw_row_t row, int col, lxw_row_t first, lxw_row_t last,
-    const money_t *sums, int nsums, int exponent)
+    const money_t *sums, int nsums, const char *currency)
 {
 	put_text(sh, row, 0, "Total", sh->book->total_text, true);
 	for (int c = 1; c < col; c++)
 		book_note(sh->book, worksheet_write_blank(sh->ws, row, (lxw_col_t)c, sh->book->total_text),
 		    "write a cell");
 	for (int k = 0; k < nsums; k++)
-		put_sum(sh, row, (lxw_col_t)(col + k), first, last, sums[k], exponent);
+		put_sum(sh, row, (lxw_col_t)(col + k), first, last, sums[k], currency);
 }
 
 /* One table of the summary: rows by segment or collector, then totals.
  * Returns the next free row, or 0 when the totals overflow. */
 static lxw_row_t summary_table(struct sheet *sh, lxw_row_t r, const char *key,
-    const struct aging_options *ao, const struct aging_row *rows, int n, int exponent)
+    const struct aging_options *ao, const struct aging_row *rows, int n, const char *currency)
 {
 	int nb = ao->nedges + 2;
 	const char *keys[] = {key};
@@ -964,11 +1000,11 @@ static lxw_row_t summary_table(struct sheet *sh, lxw_row_t r, const char *key,
 	bool ok = true;
 	for (int i = 0; i < n; i++, r++) {
 		put_text(sh, r, 0, *rows[i].key ? rows[i].key : "(none)", NULL, true);
-		ok &= aging_amounts(sh, r, 1, &rows[i], nb, exponent, sums);
+		ok &= aging_amounts(sh, r, 1, &rows[i], nb, sums);
 	}
 	if (n == 0)
 		r++; /* an empty row for the SUM ranges to cover */
-	aging_totals(sh, r, 1, first, r - 1, sums, nb + 3, exponent);
+	aging_totals(sh, r, 1, first, r - 1, sums, nb + 3, currency);
 	return ok ? r + 2 : 0;
 }
 
@@ -984,7 +1020,6 @@ static int aging_summary_sheet(struct book *b, struct store *s, const struct agi
 	if (rc == DUN_OK)
 		rc = aging_rows(s, ao, AGING_BY_COLLECTOR, &col, &ncol, cause);
 	if (rc == DUN_OK) {
-		int e = exponent_of(currency);
 		put_text(&sh, 0, 0, "Aging", b->title, false);
 		put_text(&sh, 1, 0, "As of", b->bold, false);
 		put_date(&sh, 1, 1, ao->as_of);
@@ -992,8 +1027,8 @@ static int aging_summary_sheet(struct book *b, struct store *s, const struct agi
 		put_text(&sh, 2, 1, ao->basis_invoice ? "days since issue" : "days past due", NULL, false);
 		put_text(&sh, 3, 0, "Currency", b->bold, false);
 		put_text(&sh, 3, 1, currency, NULL, false);
-		lxw_row_t r = summary_table(&sh, 5, "segment", ao, seg, nseg, e);
-		if (r == 0 || summary_table(&sh, r, "collector", ao, col, ncol, e) == 0)
+		lxw_row_t r = summary_table(&sh, 5, "segment", ao, seg, nseg, currency);
+		if (r == 0 || summary_table(&sh, r, "collector", ao, col, ncol, currency) == 0)
 			rc = dun_fail(cause, DUN_EDATA, "aging: amounts too large to total");
 		sheet_print_setup(&sh, 5, true);
 		sheet_fit(&sh);
@@ -1046,9 +1081,9 @@ static int aging_customer_sheet(struct book *b, struct store *s, const struct ag
 		}
 		sqlite3_reset(st);
 		put_text(&sh, r, 4, a->currency, NULL, true);
-		ok &= aging_amounts(&sh, r, nkeys, a, nb, exponent_of(a->currency), sums);
+		ok &= aging_amounts(&sh, r, nkeys, a, nb, sums);
 	}
-	aging_totals(&sh, last + 1, nkeys, 1, last, sums, nb + 3, exponent_of(currency));
+	aging_totals(&sh, last + 1, nkeys, 1, last, sums, nb + 3, currency);
 	aging_free(rows, n);
 	if (!ok)
 		return dun_fail(cause, DUN_EDATA, "aging: amounts too large to total");
@@ -1112,7 +1147,6 @@ static int aging_items_sheets(struct book *b, struct store *s, const struct agin
 		if (open == 0)
 			continue;
 		const char *currency = store_column_text(st, 6);
-		int e = exponent_of(currency);
 		day_t issue = store_column_date(st, 4), due = store_column_date(st, 5);
 		bool credit = strcmp(store_column_text(st, 3), "credit_note") == 0;
 		put_text(&sh, r, 0, store_column_text(st, 0), NULL, true);
@@ -1133,8 +1167,8 @@ static int aging_items_sheets(struct book *b, struct store *s, const struct agin
 		}
 		put_text(&sh, r, 7, bucket, NULL, true);
 		put_text(&sh, r, 8, currency, NULL, true);
-		put_money(&sh, r, 9, amount, e, false);
-		put_money(&sh, r, 10, open, e, false);
+		put_money(&sh, r, 9, amount, currency, false);
+		put_money(&sh, r, 10, open, currency, false);
 		put_text(&sh, r, 11, sqlite3_column_int(st, 9) ? "yes" : "no", NULL, true);
 		put_text(&sh, r, 12, store_column_text(st, 10), NULL, true);
 		r++;
@@ -1227,7 +1261,7 @@ int xlsx_calllist_write(struct store *s, const struct config *cfg,
 			put_text(&sh, r, 3, w->collector, NULL, true);
 			put_int(&sh, r, 4, w->priority);
 			put_text(&sh, r, 5, w->reasons, NULL, true);
-			put_money(&sh, r, 6, w->overdue, exponent_of(w->currency), false);
+			put_money(&sh, r, 6, w->overdue, w->currency, false);
 			put_text(&sh, r, 7, w->currency, NULL, true);
 			put_text(&sh, r, 8, w->risk_class, NULL, true);
 			put_text(&sh, r, 9, w->next_step, NULL, true);

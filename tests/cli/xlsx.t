@@ -5,7 +5,7 @@
 # with their cached values, frozen header, autofilter, A4 print setup.
 # Hostile customer codes and names, as-of dates, and write failures too.
 . "$top_srcdir/tests/lib.sh"
-plan 35
+plan 42
 
 if ! /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
 	echo "1..0 # SKIP python3-openpyxl is not installed"
@@ -24,7 +24,7 @@ sheet 'Statement USD' freeze=A12 filter=A11:I12 paper=9 orientation=portrait fit
 expect "statement: open items by due date, negative credit and cash, SUM totals cached, aging summary" 0 "$(cat <<'EOF'
 properties title='Statement of account ACME' author='dun' created=2026-11-22
 sheet 'Statement EUR' freeze=A12 filter=A11:I16 paper=9 orientation=portrait fit=1x0 repeat=$11:$11
-widths A=18 B=14 C=14 D=16 E=12 F=21 G=11 H=21 I=26
+widths A=18 B=14 C=14 D=16 E=16 F=21 G=15 H=21 I=26
 A4 s Statement of account
 A5 s Statement date
 B5 d 2026-11-22 yyyy-mm-dd
@@ -48,81 +48,81 @@ A12 s A-1
 B12 d 2026-08-01 yyyy-mm-dd
 C12 d 2026-08-31 yyyy-mm-dd
 D12 n 83 0
-E12 n 1000 #,##0.00
-F12 n 400 #,##0.00
-G12 n 600 #,##0.00
+E12 n 1000 #,##0.00 [$EUR]
+F12 n 400 #,##0.00 [$EUR]
+G12 n 600 #,##0.00 [$EUR]
 H12 s overdue
 I12 s =HYPERLINK("http://x")
 A13 s A-2
 B13 d 2026-10-01 yyyy-mm-dd
 C13 d 2026-10-31 yyyy-mm-dd
 D13 n 22 0
-E13 n 250.5 #,##0.00
-F13 n 0 #,##0.00
-G13 n 250.5 #,##0.00
+E13 n 250.5 #,##0.00 [$EUR]
+F13 n 0 #,##0.00 [$EUR]
+G13 n 250.5 #,##0.00 [$EUR]
 H13 s disputed
 I13 s PO-7
 A14 s CN-1
 B14 d 2026-11-01 yyyy-mm-dd
 C14 d 2026-11-01 yyyy-mm-dd
-E14 n -50 #,##0.00
-F14 n 0 #,##0.00
-G14 n -50 #,##0.00
+E14 n -50 #,##0.00 [$EUR]
+F14 n 0 #,##0.00 [$EUR]
+G14 n -50 #,##0.00 [$EUR]
 H14 s credit note
 A15 s A-3
 B15 d 2026-11-10 yyyy-mm-dd
 C15 d 2026-12-10 yyyy-mm-dd
 D15 n 0 0
-E15 n 99.99 #,##0.00
-F15 n 0 #,##0.00
-G15 n 99.99 #,##0.00
+E15 n 99.99 #,##0.00 [$EUR]
+F15 n 0 #,##0.00 [$EUR]
+G15 n 99.99 #,##0.00 [$EUR]
 H15 s not due
 A16 s P2
 B16 d 2026-11-15 yyyy-mm-dd
-E16 n -100 #,##0.00
-F16 n 0 #,##0.00
-G16 n -100 #,##0.00
+E16 n -100 #,##0.00 [$EUR]
+F16 n 0 #,##0.00 [$EUR]
+G16 n -100 #,##0.00 [$EUR]
 H16 s unapplied payment
 A17 s Total
-E17 f =SUM(E12:E16) = 1200.49 #,##0.00
-F17 f =SUM(F12:F16) = 400 #,##0.00
-G17 f =SUM(G12:G16) = 800.49 #,##0.00
+E17 f =SUM(E12:E16) = 1200.49 #,##0.00 [$EUR]
+F17 f =SUM(F12:F16) = 400 #,##0.00 [$EUR]
+G17 f =SUM(G12:G16) = 800.49 #,##0.00 [$EUR]
 F19 s Aging
 F20 s Not yet due
-G20 n 99.99 #,##0.00
+G20 n 99.99 #,##0.00 [$EUR]
 F21 s 1-30
-G21 n 250.5 #,##0.00
+G21 n 250.5 #,##0.00 [$EUR]
 F22 s 31-60
-G22 n 0 #,##0.00
+G22 n 0 #,##0.00 [$EUR]
 F23 s 61-90
-G23 n 600 #,##0.00
+G23 n 600 #,##0.00 [$EUR]
 F24 s 91-120
-G24 n 0 #,##0.00
+G24 n 0 #,##0.00 [$EUR]
 F25 s 121+
-G25 n 0 #,##0.00
+G25 n 0 #,##0.00 [$EUR]
 F26 s Unapplied
-G26 n -150 #,##0.00
+G26 n -150 #,##0.00 [$EUR]
 F27 s Total
-G27 f =SUM(G20:G26) = 800.49 #,##0.00
+G27 f =SUM(G20:G26) = 800.49 #,##0.00 [$EUR]
 F28 s of which disputed
-G28 n 250.5 #,##0.00
+G28 n 250.5 #,##0.00 [$EUR]
 A30 s Please pay the open balance by bank transfer, quoting the invoice numbers.
 EOF
 )" $X ACME.xlsx "Statement EUR"
 expect "statement: the USD block has its own total and aging" 0 "A12 s A-4
-G13 f =SUM(G12) = 500 #,##0.00
-G23 f =SUM(G16:G22) = 500 #,##0.00" sh -c "$X ACME.xlsx 'Statement USD' | grep -E '^(A12|G13|G23) '"
+G13 f =SUM(G12) = 500 #,##0.00 [\$USD]
+G23 f =SUM(G16:G22) = 500 #,##0.00 [\$USD]" sh -c "$X ACME.xlsx 'Statement USD' | grep -E '^(A12|G13|G23) '"
 
 # The total agrees with `dun aging` for that customer and date.
 aging_total() { "$DUN" --db "$DB" "$@" aging --by customer --currency EUR --format csv | awk -F, '$1 == "ACME" { print $11 }'; }
-check "statement total = dun aging total" sh -c "[ \"\$(printf '%.2f' \$($X ACME.xlsx 'Statement EUR' | awk '\$1 == \"G17\" { print \$(NF - 1) }'))\" = \"$(aging_total)\" ]"
+check "statement total = dun aging total" sh -c "[ \"\$(printf '%.2f' \$($X ACME.xlsx 'Statement EUR' | awk '\$1 == \"G17\" { print \$5 }'))\" = \"$(aging_total)\" ]"
 
 printf '[company]\nname = Example SAS\naddress = 1 rue de la Paix, 75002 Paris\npayment_link = https://pay.example.com/{invoice}?c={customer}\n' >c.ini
 expect "statement -o FILE" 0 "beta.xlsx" "$DUN" --db "$DB" --config c.ini statement BETA -o beta.xlsx
 expect "statement in French with the company block and a payment link per invoice" 0 "$(cat <<'EOF'
 properties title='Relevé de compte BETA' author='Example SAS' created=2026-11-22
 sheet 'Relevé' freeze=A12 filter=A11:J12 paper=9 orientation=portrait fit=1x0 repeat=$11:$11
-widths A=18 B=14 C=14 D=19 E=12 F=18 G=12 H=10 I=12 J=18
+widths A=18 B=14 C=14 D=19 E=16 F=18 G=16 H=10 I=12 J=18
 A1 s Example SAS
 A2 s 1 rue de la Paix, 75002 Paris
 A4 s Relevé de compte
@@ -149,34 +149,34 @@ A12 s B-1
 B12 d 2026-09-15 dd/mm/yyyy
 C12 d 2026-10-15 dd/mm/yyyy
 D12 n 38 0
-E12 n 1200 #,##0.00
-F12 n 0 #,##0.00
-G12 n 1200 #,##0.00
+E12 n 1200 #,##0.00 [$EUR]
+F12 n 0 #,##0.00 [$EUR]
+G12 n 1200 #,##0.00 [$EUR]
 H12 s échu
 J12 l Payer en ligne -> https://pay.example.com/B-1?c=BETA
 A13 s Total
-E13 f =SUM(E12) = 1200 #,##0.00
-F13 f =SUM(F12) = 0 #,##0.00
-G13 f =SUM(G12) = 1200 #,##0.00
+E13 f =SUM(E12) = 1200 #,##0.00 [$EUR]
+F13 f =SUM(F12) = 0 #,##0.00 [$EUR]
+G13 f =SUM(G12) = 1200 #,##0.00 [$EUR]
 F15 s Balance âgée
 F16 s Non échu
-G16 n 0 #,##0.00
+G16 n 0 #,##0.00 [$EUR]
 F17 s 1-30
-G17 n 0 #,##0.00
+G17 n 0 #,##0.00 [$EUR]
 F18 s 31-60
-G18 n 1200 #,##0.00
+G18 n 1200 #,##0.00 [$EUR]
 F19 s 61-90
-G19 n 0 #,##0.00
+G19 n 0 #,##0.00 [$EUR]
 F20 s 91-120
-G20 n 0 #,##0.00
+G20 n 0 #,##0.00 [$EUR]
 F21 s 121+
-G21 n 0 #,##0.00
+G21 n 0 #,##0.00 [$EUR]
 F22 s Non affecté
-G22 n 0 #,##0.00
+G22 n 0 #,##0.00 [$EUR]
 F23 s Total
-G23 f =SUM(G16:G22) = 1200 #,##0.00
+G23 f =SUM(G16:G22) = 1200 #,##0.00 [$EUR]
 F24 s dont en litige
-G24 n 0 #,##0.00
+G24 n 0 #,##0.00 [$EUR]
 A26 s Merci de régler le solde par virement en indiquant les numéros de facture.
 A27 s Vous pouvez aussi payer chaque facture en ligne (liens en dernière colonne).
 EOF
@@ -195,12 +195,12 @@ A12 s A-1
 B12 d 2026-08-01 yyyy-mm-dd
 C12 d 2026-08-31 yyyy-mm-dd
 D12 n 5 0
-E12 n 1000 #,##0.00
-F12 n 0 #,##0.00
-G12 n 1000 #,##0.00
+E12 n 1000 #,##0.00 [\$EUR]
+F12 n 0 #,##0.00 [\$EUR]
+G12 n 1000 #,##0.00 [\$EUR]
 H12 s overdue
-G13 f =SUM(G12) = 1000 #,##0.00" sh -c "$X asof.xlsx 'Statement EUR' | grep -E '^(B5|[A-H]12|G13) '"
-check "as-of statement total = dun aging --as-of total" sh -c "[ \"\$(printf '%.2f' \$($X asof.xlsx 'Statement EUR' | awk '\$1 == \"G13\" { print \$(NF - 1) }'))\" = \"$(aging_total --as-of 2026-09-05)\" ]"
+G13 f =SUM(G12) = 1000 #,##0.00 [\$EUR]" sh -c "$X asof.xlsx 'Statement EUR' | grep -E '^(B5|[A-H]12|G13) '"
+check "as-of statement total = dun aging --as-of total" sh -c "[ \"\$(printf '%.2f' \$($X asof.xlsx 'Statement EUR' | awk '\$1 == \"G13\" { print \$5 }'))\" = \"$(aging_total --as-of 2026-09-05)\" ]"
 
 expect_err "unknown customer" 1 'dun: customer "NOPE": no such customer' "$DUN" --db "$DB" statement NOPE
 expect "statement without a code is a usage error" 2 "" "$DUN" --db "$DB" statement
@@ -239,10 +239,10 @@ expect "statements without --overdue is a usage error" 2 "" "$DUN" --db "$DB" st
 printf 'number,customer,issue_date,due_date,amount,currency\nY-1,CALM,2026-10-01,2026-10-31,1500,JPY\nK-1,CALM,2026-10-01,2026-10-31,1.250,KWD\n' >more.csv
 "$DUN" --db "$DB" import invoices more.csv >/dev/null
 "$DUN" --db "$DB" statement CALM -o decimals.xlsx >/dev/null
-expect "JPY without decimals, KWD with three" 0 "E11 n 1500 #,##0
-G12 f =SUM(G11) = 1500 #,##0
-E11 n 1.25 #,##0.000
-G12 f =SUM(G11) = 1.25 #,##0.000" sh -c "$X decimals.xlsx 'Statement JPY' 'Statement KWD' | grep -E '^(E11|G12) '"
+expect "JPY without decimals, KWD with three" 0 "E11 n 1500 #,##0 [\$JPY]
+G12 f =SUM(G11) = 1500 #,##0 [\$JPY]
+E11 n 1.25 #,##0.000 [\$KWD]
+G12 f =SUM(G11) = 1.25 #,##0.000 [\$KWD]" sh -c "$X decimals.xlsx 'Statement JPY' 'Statement KWD' | grep -E '^(E11|G12) '"
 
 # Failures leave no file, and no half file under a temporary name.
 touch notadir
@@ -266,23 +266,46 @@ conditional G2:K8 cellIs greaterThan ['0']
 sheet 'Open items' freeze=A2 filter=A1:M11 paper=9 orientation=landscape fit=1x0 repeat=\$1:\$1" \
 	sh -c "$X ag.xlsx | grep -E '^(sheet|conditional)'"
 expect "aging workbook: summary totals by segment and collector agree" 0 "A9 s Total
-I9 f =SUM(I7:I8) = 2020.49 #,##0.00
+I9 f =SUM(I7:I8) = 2020.49 #,##0.00 [\$EUR]
 A14 s Total
-I14 f =SUM(I12:I13) = 2020.49 #,##0.00" sh -c "$X ag.xlsx Summary | grep -E '^(A9|I9|A14|I14) '"
-check "aging workbook: by-customer total = dun aging" sh -c "[ \"\$(printf '%.2f' \$($X ag.xlsx 'By customer' | awk '\$1 == \"M9\" { print \$(NF - 1) }'))\" = \"\$(\"$DUN\" --db \"$DB\" aging --by total --currency EUR --format csv | awk -F, 'NR == 2 { print \$(NF - 1) }')\" ]"
+I14 f =SUM(I12:I13) = 2020.49 #,##0.00 [\$EUR]" sh -c "$X ag.xlsx Summary | grep -E '^(A9|I9|A14|I14) '"
+check "aging workbook: by-customer total = dun aging" sh -c "[ \"\$(printf '%.2f' \$($X ag.xlsx 'By customer' | awk '\$1 == \"M9\" { print \$5 }'))\" = \"\$(\"$DUN\" --db \"$DB\" aging --by total --currency EUR --format csv | awk -F, 'NR == 2 { print \$(NF - 1) }')\" ]"
 expect "aging workbook: open items rows" 0 "A2 s -rf
 C2 s E-3
 E2 d 2026-09-01 yyyy-mm-dd
 G2 n 52 0
 H2 s 31-60
-K2 n 3 #,##0.00" sh -c "$X ag.xlsx 'Open items' | grep -E '^(A2|C2|E2|G2|H2|K2) '"
+K2 n 3 #,##0.00 [\$EUR]" sh -c "$X ag.xlsx 'Open items' | grep -E '^(A2|C2|E2|G2|H2|K2) '"
 expect "export calllist" 0 "cl.xlsx" "$DUN" --db "$DB" export calllist -o cl.xlsx
 expect "call list workbook: the rows of dun calllist, amounts as numbers" 0 "sheet 'Call list' freeze=C2 filter=A1:K7 paper=9 orientation=landscape fit=1x0 repeat=\$1:\$1
 A2 n 1 0
 B2 s BETA
 E2 n 980 0
 F2 s 38 days overdue
-G2 n 1200 #,##0.00" sh -c "$X cl.xlsx | grep -E '^(sheet|A2|B2|E2|F2|G2) '"
+G2 n 1200 #,##0.00 [\$EUR]" sh -c "$X cl.xlsx | grep -E '^(sheet|A2|B2|E2|F2|G2) '"
 expect "export without -o is a usage error" 2 "" "$DUN" --db "$DB" export aging
 expect_err "export of something unknown is a usage error" 2 'dun: export "kpi": expected aging or calllist' \
 	"$DUN" --db "$DB" export kpi -o k.xlsx
+
+# Every amount carries a currency number format of its own currency, with
+# that currency's decimals: lines, negative lines, totals and aging.
+. "$top_srcdir/tests/cli/data/xlsx/currencies.sh"
+# amount_formats FILE: how many amount cells have each number format.
+amount_formats() { $X "$1" | awk '($2 == "n" || $2 == "f") && / #,##0/ { sub(/^[^#]*#/, "#"); print }' | sort | uniq -c | sed 's/^ *//'; }
+expect "a USD customer's amounts all have the USD currency format" 0 "18 #,##0.00 [\$USD]" amount_formats doll.xlsx
+check "the days overdue stay plain integers" sh -c "$X doll.xlsx | grep -qx 'D11 n 52 0'"
+expect "a USD credit note is a negative line, the total a SUM" 0 "E12 n -34.5 #,##0.00 [\$USD]
+G13 f =SUM(G11:G12) = 1200 #,##0.00 [\$USD]" sh -c "$X doll.xlsx | grep -E '^(E12|G13) '"
+expect "a JPY customer's amounts all have the JPY format, without decimals" 0 "18 #,##0 [\$JPY]" amount_formats yen.xlsx
+expect "JPY unapplied cash is a negative line" 0 "E11 n 150000 #,##0 [\$JPY]
+G12 n -5000 #,##0 [\$JPY]
+G13 f =SUM(G11:G12) = 145000 #,##0 [\$JPY]" sh -c "$X yen.xlsx | grep -E '^(E11|G12|G13) '"
+"$DUN" --db "$DB" export aging --currency USD -o usd.xlsx >/dev/null
+expect "a USD aging workbook: every amount of every sheet in USD" 0 "87 #,##0.00 [\$USD]" amount_formats usd.xlsx
+"$DUN" --db "$DB" export calllist -o cl2.xlsx >/dev/null
+expect "the call list shows each customer's overdue in its currency" 0 "B2 s YEN
+G2 n 150000 #,##0 [\$JPY]
+B3 s DOLL
+G3 n 1234.5 #,##0.00 [\$USD]
+B4 s BETA
+G4 n 1200 #,##0.00 [\$EUR]" sh -c "$X cl2.xlsx | grep -E '^[BG][234] '"
