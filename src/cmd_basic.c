@@ -189,8 +189,250 @@ static const char sql_show_promises[] =
 	"   WHERE pi.promise_id = p.id)"
 	" FROM promise p WHERE p.customer_id = ?1 AND p.made_date <= ?2 ORDER BY p.made_date DESC, p.id DESC";
 
-/* Prints one customer's story as text sections; the invoice section is
- * the `invoices --open` report for that customer. */
+/* The scenario dunning uses for the customer in row st, and the rule
+ * that chose it ("" for the customer's own, "default", "segment public"). */
+static const char *show_scenario(const struct scenario_set *set, sqlite3_stmt *st, char *why, size_t size)
+{
+	const struct scenario_rule *rule;
+	const struct scenario *sc = scenario_for(set, store_column_text(st, 11), store_column_text(st, 3),
+	    store_column_text(st, 16), &rule);
+	if (rule != NULL)
+		snprintf(why, size, "%s %s", rule->kind == SCENARIO_BY_SEGMENT ? "segment" : "profile", rule->match);
+	else
+		snprintf(why, size, "%s", sc && strcmp(store_column_text(st, 11), sc->code) == 0 ? "" : "default");
+	return sc ? sc->code : "";
+}
+
+static const struct report_column show_customer_columns[] = {
+	{"code", REPORT_TEXT}, {"name", REPORT_TEXT}, {"segment", REPORT_TEXT}, {"collector", REPORT_TEXT},
+	{"terms", REPORT_TEXT}, {"credit_limit", REPORT_NUMBER}, {"currency", REPORT_TEXT}, {"email", REPORT_TEXT},
+	{"phone", REPORT_TEXT}, {"language", REPORT_TEXT}, {"scenario", REPORT_TEXT}, {"scenario_rule", REPORT_TEXT},
+	{"on_hold", REPORT_NUMBER}, {"notes", REPORT_TEXT}, {"risk_score", REPORT_NUMBER}, {"risk_class", REPORT_TEXT},
+	{"profile", REPORT_TEXT}, {"risk_factors", REPORT_TEXT},
+};
+
+static void show_customer(struct cmd_ctx *ctx, sqlite3_stmt *st, const struct scenario_set *set)
+{
+	char why[128], limit[MONEY_TEXT_MAX];
+	const char *scenario = show_scenario(set, st, why, sizeof why);
+	int exp = money_exponent(store_column_text(st, 7));
+	FILE *out = ctx->out;
+	if (ctx->format == REPORT_JSON) {
+		struct report *r = report_begin_object(out, REPORT_JSON, show_customer_columns,
+		    (int)(sizeof show_customer_columns / sizeof show_customer_columns[0]));
+		for (int col = 1; col <= 5; col++)
+			report_text(r, store_column_text(st, col));
+		report_money(r, sqlite3_column_int64(st, 6), exp);
+		for (int col = 7; col <= 10; col++)
+			report_text(r, store_column_text(st, col));
+		report_text(r, scenario);
+		report_text(r, why);
+		report_int(r, sqlite3_column_int(st, 12));
+		report_text(r, store_column_text(st, 13));
+		if (sqlite3_column_int(st, 14) >= 0)
+			report_int(r, sqlite3_column_int(st, 14));
+		else
+			report_na(r);
+		for (int col = 15; col <= 17; col++)
+			report_text(r, store_column_text(st, col));
+		report_row_end(r);
+		report_end(r);
+		return;
+	}
+	fprintf(out, "%s  %s\n", store_column_text(st, 1), store_column_text(st, 2));
+	fprintf(out, "segment: %s  collector: %s  terms: %s  credit limit: %s %s\n",
+	    store_column_text(st, 3), store_column_text(st, 4), store_column_text(st, 5),
+	    money_format(sqlite3_column_int64(st, 6), exp, limit), store_column_text(st, 7));
+	fprintf(out, "email: %s  phone: %s  language: %s  scenario: %s", store_column_text(st, 8),
+	    store_column_text(st, 9), store_column_text(st, 10), *scenario ? scenario : "(none)");
+	if (*why)
+		fprintf(out, " (%s)", why);
+	fputs(sqlite3_column_int(st, 12) ? "  ON HOLD\n" : "\n", out);
+	if (sqlite3_column_int(st, 14) >= 0)
+		fprintf(out, "risk: %d (%s) %s  why: %s\n", sqlite3_column_int(st, 14), store_column_text(st, 15),
+		    store_column_text(st, 16), store_column_text(st, 17));
+	if (*store_column_text(st, 13))
+		fprintf(out, "notes: %s\n", store_column_text(st, 13));
+}
+
+static const struct report_column show_dispute_columns[] = {
+	{"invoice", REPORT_TEXT}, {"reason", REPORT_TEXT}, {"owner", REPORT_TEXT}, {"opened", REPORT_DATE},
+	{"resolved", REPORT_DATE}, {"resolution", REPORT_TEXT},
+};
+
+/* A section of the story: in JSON an array under its name, in text a
+ * heading over its lines (none when empty, unless always). */
+struct section {
+	struct cmd_ctx *ctx;
+	const char *heading;
+	struct report *json;
+	int rows;
+};
+
+static void section_begin(struct section *sec, struct cmd_ctx *ctx, const char *name, const char *heading,
+    const struct report_column *columns, int ncolumns)
+{
+	*sec = (struct section){ .ctx = ctx, .heading = heading };
+	if (ctx->format == REPORT_JSON) {
+		fprintf(ctx->out, ",\"%s\":", name);
+		sec->json = report_begin(ctx->out, REPORT_JSON, columns, ncolumns);
+	}
+}
+
+/* The next row: true when it is to be written as text. */
+static bool section_row(struct section *sec)
+{
+	if (sec->json == NULL && sec->rows == 0 && sec->heading)
+		fprintf(sec->ctx->out, "\n%s\n", sec->heading);
+	sec->rows++;
+	return sec->json == NULL;
+}
+
+static void section_end(struct section *sec)
+{
+	if (sec->json != NULL)
+		report_end(sec->json);
+}
+
+static void show_disputes(struct cmd_ctx *ctx, struct store *s, int64_t id)
+{
+	struct section sec;
+	section_begin(&sec, ctx, "disputes", "Disputes", show_dispute_columns,
+	    (int)(sizeof show_dispute_columns / sizeof show_dispute_columns[0]));
+	sqlite3_stmt *st = store_stmt(s, sql_show_disputes);
+	sqlite3_bind_int64(st, 1, id);
+	store_bind_date(st, 2, ctx->as_of);
+	FILE *out = ctx->out;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		bool resolved = sqlite3_column_type(st, 4) != SQLITE_NULL && strcmp(store_column_text(st, 4),
+		    store_column_text(st, 3)) >= 0 && store_column_date(st, 4) <= ctx->as_of;
+		if (!section_row(&sec)) {
+			for (int col = 0; col < 3; col++)
+				report_text(sec.json, store_column_text(st, col));
+			report_date(sec.json, store_column_date(st, 3));
+			report_date(sec.json, resolved ? store_column_date(st, 4) : DATE_NONE);
+			report_text(sec.json, resolved ? store_column_text(st, 5) : "");
+			report_row_end(sec.json);
+			continue;
+		}
+		fprintf(out, "%s  %s  owner %s  opened %s", store_column_text(st, 0), store_column_text(st, 1),
+		    *store_column_text(st, 2) ? store_column_text(st, 2) : "-", store_column_text(st, 3));
+		if (resolved)
+			fprintf(out, "  resolved %s: %s", store_column_text(st, 4), store_column_text(st, 5));
+		else
+			fputs("  open", out);
+		fputc('\n', out);
+	}
+	sqlite3_reset(st);
+	section_end(&sec);
+}
+
+static const struct report_column show_promise_columns[] = {
+	{"made", REPORT_DATE}, {"promised", REPORT_DATE}, {"amount", REPORT_NUMBER}, {"currency", REPORT_TEXT},
+	{"status", REPORT_TEXT}, {"settled", REPORT_DATE}, {"invoices", REPORT_TEXT},
+};
+
+static int show_promises(struct cmd_ctx *ctx, struct store *s, int64_t id)
+{
+	struct section sec;
+	section_begin(&sec, ctx, "promises", "Promises", show_promise_columns,
+	    (int)(sizeof show_promise_columns / sizeof show_promise_columns[0]));
+	sqlite3_stmt *st = store_stmt(s, sql_show_promises);
+	sqlite3_bind_int64(st, 1, id);
+	store_bind_date(st, 2, ctx->as_of);
+	FILE *out = ctx->out;
+	int rc = DUN_OK;
+	char *cause = NULL;
+	while (rc == DUN_OK && sqlite3_step(st) == SQLITE_ROW) {
+		/* The status as of the as-of date, not the stored cache. */
+		enum promise_status status;
+		day_t settled;
+		if ((rc = promise_status_at(s, sqlite3_column_int64(st, 4), ctx->as_of, ctx->config.promise_grace_days,
+		    &status, &settled, &cause)) != DUN_OK)
+			break;
+		int exp = money_exponent(store_column_text(st, 3));
+		if (!section_row(&sec)) {
+			report_date(sec.json, store_column_date(st, 0));
+			report_date(sec.json, store_column_date(st, 1));
+			report_money(sec.json, sqlite3_column_int64(st, 2), exp);
+			report_text(sec.json, store_column_text(st, 3));
+			report_text(sec.json, promise_status_name(status));
+			report_date(sec.json, settled);
+			report_text(sec.json, store_column_text(st, 5));
+			report_row_end(sec.json);
+			continue;
+		}
+		char amount[MONEY_TEXT_MAX], when[DATE_TEXT_MAX];
+		fprintf(out, "made %s  for %s  %s %s  %s", store_column_text(st, 0), store_column_text(st, 1),
+		    money_format(sqlite3_column_int64(st, 2), exp, amount), store_column_text(st, 3),
+		    promise_status_name(status));
+		if (settled != DATE_NONE)
+			fprintf(out, " %s", date_format_iso(settled, when));
+		if (*store_column_text(st, 5))
+			fprintf(out, "  %s", store_column_text(st, 5));
+		fputc('\n', out);
+	}
+	sqlite3_reset(st);
+	section_end(&sec);
+	return rc == DUN_OK ? DUN_OK : cmd_fail(ctx, rc, cause);
+}
+
+static const struct report_column show_activity_columns[] = {
+	{"date", REPORT_DATE}, {"kind", REPORT_TEXT}, {"who", REPORT_TEXT}, {"text", REPORT_TEXT},
+	{"outcome", REPORT_TEXT}, {"amount", REPORT_NUMBER}, {"currency", REPORT_TEXT}, {"invoices", REPORT_TEXT},
+};
+
+static void show_activity(struct cmd_ctx *ctx, struct store *s, int64_t id)
+{
+	struct section sec;
+	section_begin(&sec, ctx, "activity", NULL, show_activity_columns,
+	    (int)(sizeof show_activity_columns / sizeof show_activity_columns[0]));
+	FILE *out = ctx->out;
+	if (sec.json == NULL)
+		fputs("\nActivity (newest first)\n", out);
+	sqlite3_stmt *st = store_stmt(s, sql_show_activity);
+	sqlite3_bind_int64(st, 1, id);
+	store_bind_date(st, 2, ctx->as_of);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		bool amount = sqlite3_column_type(st, 5) != SQLITE_NULL;
+		int exp = money_exponent(store_column_text(st, 6));
+		if (!section_row(&sec)) {
+			report_date(sec.json, store_column_date(st, 0));
+			for (int col = 1; col <= 4; col++)
+				report_text(sec.json, store_column_text(st, col));
+			if (amount)
+				report_money(sec.json, sqlite3_column_int64(st, 5), exp);
+			else
+				report_na(sec.json);
+			report_text(sec.json, store_column_text(st, 6));
+			report_text(sec.json, store_column_text(st, 7));
+			report_row_end(sec.json);
+			continue;
+		}
+		char *text = text_sanitize(store_column_text(st, 3));
+		fprintf(out, "%s  %-12s %-8s %s", store_column_text(st, 0), store_column_text(st, 1),
+		    store_column_text(st, 2), text);
+		free(text);
+		if (*store_column_text(st, 4))
+			fprintf(out, " [%s]", store_column_text(st, 4));
+		if (amount) {
+			char money[MONEY_TEXT_MAX];
+			fprintf(out, " %s %s", money_format(sqlite3_column_int64(st, 5), exp, money), store_column_text(st, 6));
+		}
+		if (*store_column_text(st, 7))
+			fprintf(out, " (%s)", store_column_text(st, 7));
+		fputc('\n', out);
+	}
+	if (sec.rows == 0 && sec.json == NULL)
+		fputs("(none)\n", out);
+	sqlite3_reset(st);
+	section_end(&sec);
+}
+
+/* One customer's story: its header, open items (the `invoices --open`
+ * report), disputes, promises and latest activity; as text sections, or
+ * with --format json as one object with a member per section. A story is
+ * not one table, so CSV gets the text. */
 int cmd_show(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	if (argc != 2)
@@ -210,121 +452,30 @@ int cmd_show(struct cmd_ctx *ctx, int argc, char **argv)
 		scenario_set_free(&scenarios);
 		return cmd_error(ctx, DUN_EDATA, "customer \"%s\": no such customer", argv[1]);
 	}
+	bool json = ctx->format == REPORT_JSON;
 	int64_t id = sqlite3_column_int64(st, 0);
-	char limit[MONEY_TEXT_MAX];
-	int exp = money_exponent(store_column_text(st, 7));
-	FILE *out = ctx->out;
-	fprintf(out, "%s  %s\n", store_column_text(st, 1), store_column_text(st, 2));
-	fprintf(out, "segment: %s  collector: %s  terms: %s  credit limit: %s %s\n",
-	    store_column_text(st, 3), store_column_text(st, 4), store_column_text(st, 5),
-	    money_format(sqlite3_column_int64(st, 6), exp, limit), store_column_text(st, 7));
-	fprintf(out, "email: %s  phone: %s  language: %s  scenario: ",
-	    store_column_text(st, 8), store_column_text(st, 9), store_column_text(st, 10));
-	const struct scenario_rule *rule;
-	const struct scenario *sc = scenario_for(&scenarios, store_column_text(st, 11), store_column_text(st, 3),
-	    store_column_text(st, 16), &rule);
-	/* which scenario dunning uses, and the rule that chose it */
-	if (sc == NULL)
-		fputs("(none)", out);
-	else if (rule != NULL)
-		fprintf(out, "%s (%s %s)", sc->code, rule->kind == SCENARIO_BY_SEGMENT ? "segment" : "profile", rule->match);
-	else
-		fprintf(out, "%s%s", sc->code, strcmp(store_column_text(st, 11), sc->code) ? " (default)" : "");
+	if (json)
+		fputs("{\"customer\":", ctx->out);
+	show_customer(ctx, st, &scenarios);
 	scenario_set_free(&scenarios);
-	fputs(sqlite3_column_int(st, 12) ? "  ON HOLD\n" : "\n", out);
-	if (sqlite3_column_int(st, 14) >= 0)
-		fprintf(out, "risk: %d (%s) %s  why: %s\n", sqlite3_column_int(st, 14), store_column_text(st, 15),
-		    store_column_text(st, 16), store_column_text(st, 17));
-	if (*store_column_text(st, 13))
-		fprintf(out, "notes: %s\n", store_column_text(st, 13));
 	char *code = xstrdup(store_column_text(st, 1));
 	sqlite3_reset(st);
 
-	fputs("\nOpen items\n", out);
+	fputs(json ? ",\"open_items\":" : "\nOpen items\n", ctx->out);
 	char *sub[] = {"invoices", "--open", "--customer", code, NULL};
 	enum report_format saved = ctx->format;
-	if (ctx->format != REPORT_JSON)
+	if (!json)
 		ctx->format = REPORT_TABLE;
 	rc = cmd_invoices(ctx, 4, sub);
 	ctx->format = saved;
 	free(code);
 	if (rc != DUN_OK)
 		return rc;
-
-	st = store_stmt(s, sql_show_disputes);
-	sqlite3_bind_int64(st, 1, id);
-	store_bind_date(st, 2, ctx->as_of);
-	bool first = true;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		if (first)
-			fputs("\nDisputes\n", out);
-		first = false;
-		fprintf(out, "%s  %s  owner %s  opened %s", store_column_text(st, 0), store_column_text(st, 1),
-		    *store_column_text(st, 2) ? store_column_text(st, 2) : "-", store_column_text(st, 3));
-		if (sqlite3_column_type(st, 4) != SQLITE_NULL && strcmp(store_column_text(st, 4),
-		    store_column_text(st, 3)) >= 0 && store_column_date(st, 4) <= ctx->as_of)
-			fprintf(out, "  resolved %s: %s", store_column_text(st, 4), store_column_text(st, 5));
-		else
-			fputs("  open", out);
-		fputc('\n', out);
-	}
-	sqlite3_reset(st);
-
-	st = store_stmt(s, sql_show_promises);
-	sqlite3_bind_int64(st, 1, id);
-	store_bind_date(st, 2, ctx->as_of);
-	first = true;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		char amount[MONEY_TEXT_MAX];
-		if (first)
-			fputs("\nPromises\n", out);
-		first = false;
-		fprintf(out, "made %s  for %s  %s %s", store_column_text(st, 0), store_column_text(st, 1),
-		    money_format(sqlite3_column_int64(st, 2), money_exponent(store_column_text(st, 3)), amount),
-		    store_column_text(st, 3));
-		/* The status as of the as-of date, not the stored cache. */
-		enum promise_status status;
-		day_t settled;
-		int prc = promise_status_at(s, sqlite3_column_int64(st, 4), ctx->as_of, ctx->config.promise_grace_days,
-		    &status, &settled, &cause);
-		if (prc != DUN_OK) {
-			sqlite3_reset(st);
-			return cmd_fail(ctx, prc, cause);
-		}
-		char when[DATE_TEXT_MAX];
-		fprintf(out, "  %s", promise_status_name(status));
-		if (settled != DATE_NONE)
-			fprintf(out, " %s", date_format_iso(settled, when));
-		if (*store_column_text(st, 5))
-			fprintf(out, "  %s", store_column_text(st, 5));
-		fputc('\n', out);
-	}
-	sqlite3_reset(st);
-
-	fputs("\nActivity (newest first)\n", out);
-	st = store_stmt(s, sql_show_activity);
-	sqlite3_bind_int64(st, 1, id);
-	store_bind_date(st, 2, ctx->as_of);
-	first = true;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		first = false;
-		char *text = text_sanitize(store_column_text(st, 3));
-		fprintf(out, "%s  %-12s %-8s %s", store_column_text(st, 0), store_column_text(st, 1),
-		    store_column_text(st, 2), text);
-		free(text);
-		if (*store_column_text(st, 4))
-			fprintf(out, " [%s]", store_column_text(st, 4));
-		if (sqlite3_column_type(st, 5) != SQLITE_NULL) {
-			char amount[MONEY_TEXT_MAX];
-			fprintf(out, " %s %s", money_format(sqlite3_column_int64(st, 5),
-			    money_exponent(store_column_text(st, 6)), amount), store_column_text(st, 6));
-		}
-		if (*store_column_text(st, 7))
-			fprintf(out, " (%s)", store_column_text(st, 7));
-		fputc('\n', out);
-	}
-	if (first)
-		fputs("(none)\n", out);
-	sqlite3_reset(st);
+	show_disputes(ctx, s, id);
+	if ((rc = show_promises(ctx, s, id)) != DUN_OK)
+		return rc;
+	show_activity(ctx, s, id);
+	if (json)
+		fputs("}\n", ctx->out);
 	return DUN_OK;
 }

@@ -2,7 +2,7 @@
 # dun log (SPEC §4): calls, notes, promises, disputes and resolutions are
 # activities; refusals are exit 1 with a clear message and write nothing.
 . "$top_srcdir/tests/lib.sh"
-plan 24
+plan 26
 export DUN_TODAY=2026-03-31 DUN_USER=alice
 
 cat >"$TEST_DIR/customers.csv" <<'CSV'
@@ -85,5 +85,23 @@ F1  billing  owner bob  opened 2026-03-31  resolved 2026-04-02: credit note agre
 Promises
 made 2026-03-31  for 2026-04-10  500.00 EUR  kept 2026-04-11  F1 F2" \
 	sh -c "DUN_TODAY=2026-04-20 \"$DUN\" --db \"$DB\" show ACME | sed -n '/^Disputes/,/^Activity/p' | grep -v '^Activity' | grep -v '^\$'"
+# The same story as one JSON object, a member per section.
+json_story() {
+	DUN_TODAY=$1 "$DUN" --db "$DB" show ACME --format json | /usr/bin/python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+print(sorted(d))
+print(d["customer"]["code"], d["customer"]["scenario"], d["customer"]["scenario_rule"])
+for x in d["disputes"]: print(x["invoice"], x["reason"], x["opened"], x["resolved"], x["resolution"])
+for x in d["promises"]: print(x["made"], x["amount"], x["status"], x["settled"], x["invoices"])'
+}
+expect "show --format json: the story as one object" 0 "['activity', 'customer', 'disputes', 'open_items', 'promises']
+ACME standard default
+F1 billing 2026-03-31 2026-04-02 credit note agreed
+2026-03-31 500.0 kept 2026-04-11 F1 F2" json_story 2026-04-20
+expect "show --format json as of a date before the resolution" 0 "['activity', 'customer', 'disputes', 'open_items', 'promises']
+ACME standard default
+F1 billing 2026-03-31 None 
+2026-03-31 500.0 open None F1 F2" json_story 2026-04-01
 DUN_TODAY=2026-04-20 "$DUN" --db "$DB" log ACME --note refresh >/dev/null
 expect "log brings stored promise statuses up to date" 0 "kept|2026-04-11" sql "SELECT status, settled_date FROM promise"
