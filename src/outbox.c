@@ -194,10 +194,38 @@ static int statement_read(struct store *s, const struct config *cfg, const struc
 	return status;
 }
 
+/* Letters are printed and posted: the body is a page with both postal
+ * addresses above the template's text. */
+static char *letter_text(const struct config *cfg, const struct stored *m)
+{
+	char date[DATE_TEXT_MAX];
+	struct buf b = { 0 };
+	const char *sender[] = { cfg->company_name, cfg->company_address };
+	bool any = false;
+	for (size_t i = 0; i < 2; i++)
+		if (sender[i] && *sender[i]) {
+			buf_printf(&b, "%s\n", sender[i]);
+			any = true;
+		}
+	if (any)
+		buf_putc(&b, '\n');
+	buf_printf(&b, "%s\n", m->name);
+	if (*m->address)
+		buf_printf(&b, "%s\n", m->address);
+	buf_printf(&b, "\n%s\n\n%s\n\n%s", date_format_iso(m->date, date), m->subject, m->body);
+	return buf_take(&b);
+}
+
+/* The message as it goes out or is exported: an e-mail, or a letter as a
+ * message of its own (see mail_message.letter) that needs no e-mail
+ * address, nor a sender when none is configured (one under the reserved
+ * .invalid domain then, as for Message-IDs). */
 static int compose(struct store *s, const struct config *cfg, const struct stored *m, char **out, size_t *len,
     char **cause)
 {
-	if (!cfg->mail_from || !*cfg->mail_from)
+	bool letter = strcmp(m->channel, "letter") == 0;
+	bool sender = cfg->mail_from && *cfg->mail_from;
+	if (!sender && !letter)
 		return dun_fail(cause, DUN_EDATA, "no sender: set [mail] from in the configuration");
 	void *data = NULL;
 	size_t size = 0;
@@ -212,12 +240,17 @@ static int compose(struct store *s, const struct config *cfg, const struct store
 			.content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 		};
 	}
+	char *from = sender ? xstrdup(cfg->mail_from) : xasprintf("%s <letters@dun.invalid>",
+	    cfg->company_name && *cfg->company_name ? cfg->company_name : "dun");
+	char *body = letter ? letter_text(cfg, m) : NULL;
 	struct mail_message msg = {
-		.from = cfg->mail_from, .to_name = m->name, .to_address = m->recipient, .subject = m->subject,
-		.body = m->body, .message_id = m->message_id, .date = m->date,
-		.attachment = m->attach_statement ? &attachment : NULL,
+		.from = from, .to_name = m->name, .to_address = m->recipient, .subject = m->subject,
+		.body = letter ? body : m->body, .message_id = m->message_id, .date = m->date,
+		.attachment = m->attach_statement ? &attachment : NULL, .letter = letter,
 	};
 	int status = mail_compose(&msg, out, len, cause);
+	free(body);
+	free(from);
 	free((char *)attachment.file_name);
 	free(data);
 	return status;
@@ -326,31 +359,10 @@ int outbox_send(struct store *s, const struct config *cfg, day_t today, FILE *ou
 	return status;
 }
 
-/* Letters are printed and posted: a plain text page with both addresses. */
-static char *letter_text(const struct config *cfg, const struct stored *m)
-{
-	char date[DATE_TEXT_MAX];
-	struct buf b = { 0 };
-	const char *sender[] = { cfg->company_name, cfg->company_address };
-	bool any = false;
-	for (size_t i = 0; i < 2; i++)
-		if (sender[i] && *sender[i]) {
-			buf_printf(&b, "%s\n", sender[i]);
-			any = true;
-		}
-	if (any)
-		buf_putc(&b, '\n');
-	buf_printf(&b, "%s\n", m->name);
-	if (*m->address)
-		buf_printf(&b, "%s\n", m->address);
-	buf_printf(&b, "\n%s\n\n%s\n\n%s", date_format_iso(m->date, date), m->subject, m->body);
-	return buf_take(&b);
-}
-
-/* NNNNNN-CODE-TEMPLATE.EXT: a code keeps only [A-Za-z0-9_-] (others
+/* NNNNNN-CODE-TEMPLATE.eml: a code keeps only [A-Za-z0-9_-] (others
  * become '_'); the id prefix keeps names distinct and no name can leave
  * the folder or be hidden. */
-static char *export_name(const struct stored *m, const char *ext)
+static char *export_name(const struct stored *m)
 {
 	struct buf b = { 0 };
 	buf_printf(&b, "%06lld-", (long long)m->id);
@@ -359,7 +371,7 @@ static char *export_name(const struct stored *m, const char *ext)
 	buf_putc(&b, '-');
 	for (const char *p = m->template_name; *p; p++)
 		buf_putc(&b, (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-' ? *p : '_');
-	buf_puts(&b, ext);
+	buf_puts(&b, ".eml");
 	return buf_take(&b);
 }
 
@@ -391,16 +403,10 @@ static int file_write_whole(const char *dir, const char *name, const char *data,
 	return status;
 }
 
-/* A message as a file holds it: the MIME message of an e-mail, the
- * printable text of a letter. */
+/* A message as a file holds it: the MIME message, of a letter too. */
 static int render(struct store *s, const struct config *cfg, const struct stored *m, char **data, size_t *len,
     char **cause)
 {
-	if (strcmp(m->channel, "letter") == 0) {
-		*data = letter_text(cfg, m);
-		*len = strlen(*data);
-		return DUN_OK;
-	}
 	char *error = NULL;
 	int status = compose(s, cfg, m, data, len, &error);
 	if (error) {
@@ -423,7 +429,7 @@ int outbox_export(struct store *s, const struct config *cfg, const char *dir, in
 		size_t len = 0;
 		status = render(s, cfg, &v[i], &data, &len, cause);
 		if (status == DUN_OK) {
-			char *name = export_name(&v[i], strcmp(v[i].channel, "letter") == 0 ? ".txt" : ".eml");
+			char *name = export_name(&v[i]);
 			status = file_write_whole(dir, name, data, len, cause);
 			free(name);
 		}

@@ -44,12 +44,14 @@ int outbox_list(struct store *s, FILE *out, enum report_format format, char **ca
  * gets the number of failures. today dates the activities. */
 int outbox_send(struct store *s, const struct config *cfg, day_t today, FILE *out, int *failed, char **cause);
 
-/* Writes each queued message to dir: e-mails as NNNNNN-CODE-TEMPLATE.eml
- * (the MIME message), letters as NNNNNN-CODE-TEMPLATE.txt (printable).
- * Each file is written whole under a temporary name, then renamed. */
+/* Writes each queued message to dir as NNNNNN-CODE-TEMPLATE.eml, the MIME
+ * message: a letter too, marked "X-Dun-Channel: letter" for whoever prints
+ * it, its body the page with both postal addresses (send leaves letters
+ * queued). Each file is written whole under a temporary name, then
+ * renamed. */
 int outbox_export(struct store *s, const struct config *cfg, const char *dir, int *count, char **cause);
-/* Writes message id as export would (the MIME message, or the letter's
- * text) to out, whatever its state: the preview. */
+/* Writes message id as export would (the MIME message) to out, whatever
+ * its state: the preview. */
 int outbox_show(struct store *s, const struct config *cfg, int64_t id, FILE *out, char **cause);
 
 /* Holds a queued message (send and export leave it) or releases a held

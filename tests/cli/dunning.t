@@ -100,12 +100,16 @@ expect "late interest and indemnity per invoice in the formal notices, amounts w
     pénalités de retard 9,99 EUR, indemnité forfaitaire de recouvrement 40,00 EUR" grep_interest
 sqlite3 "$DB" "UPDATE outbox SET state = 'sent' WHERE channel = 'email'"
 DUN_CONFIG=/dev/null "$DUN" --db "$DB" outbox export "$TEST_DIR/letters" >/dev/null
-expect "letters export as printable text files" 0 "000011-A001-formal-notice.txt
-000012-C003-formal-notice.txt
-000015-D004-formal-notice.txt
-000016-A001-formal-notice.txt" ls "$TEST_DIR/letters"
-expect "a letter starts with the addresses, the date and the subject" 0 "Gamma Ltd
+expect "letters export as .eml messages, without a configured sender" 0 "000011-A001-formal-notice.eml
+000012-C003-formal-notice.eml
+000015-D004-formal-notice.eml
+000016-A001-formal-notice.eml" ls "$TEST_DIR/letters"
+expect "a letter is marked for printing; its text starts with the addresses, the date and the subject" 0 "letter
+Gamma Ltd
 
 2026-03-30
 
-Formal notice to pay - Gamma Ltd (C003)" sed -n '1,5p' "$TEST_DIR/letters/000012-C003-formal-notice.txt"
+Formal notice to pay - Gamma Ltd (C003)" /usr/bin/python3 -c 'import email, email.policy, sys
+m = email.message_from_binary_file(open(sys.argv[1], "rb"), policy=email.policy.default)
+print(m["X-Dun-Channel"])
+print("\n".join(m.get_body(("plain",)).get_content().splitlines()[:5]))' "$TEST_DIR/letters/000012-C003-formal-notice.eml"

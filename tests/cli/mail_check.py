@@ -1,6 +1,8 @@
 # Parses .eml files with Python's email package (policy default, the
 # strict modern parser) and prints what a mail client would show, one
-# block per file, for tests/cli/outbox.t to compare exactly.
+# block per file, for tests/cli/outbox.t to compare exactly. A letter
+# shows its channel; a letter to a customer without an e-mail address is
+# addressed to a group that names it.
 import email
 import email.policy
 import sys
@@ -11,8 +13,13 @@ for path in sys.argv[1:]:
     print("file:", path.rsplit("/", 1)[-1])
     for name in ("From", "To", "Subject", "Date", "Bcc"):
         print(f"{name}: {msg[name]!r}")
-    to = msg["To"].addresses[0]
-    print(f"to display name: {to.display_name!r} address: {to.addr_spec!r}")
+    if msg["X-Dun-Channel"] is not None:
+        print("channel:", msg["X-Dun-Channel"])
+    if msg["To"].addresses:
+        to = msg["To"].addresses[0]
+        print(f"to display name: {to.display_name!r} address: {to.addr_spec!r}")
+    else:
+        print(f"to group: {msg['To'].groups[0].display_name!r}, no address")
     print("defects:", [type(d).__name__ for d in msg.defects], "headers:", len(msg.keys()))
     print("message-id ok:", msg["Message-ID"].startswith("<") and "@" in msg["Message-ID"])
     body = msg.get_body(("plain",))

@@ -5,9 +5,10 @@
 # a header; `export DIR` writes safe file names; `send` through a
 # sendmail-style command (run without a shell) and through a real SMTP
 # server on 127.0.0.1, a failure staying queued with its error and a retry
-# (after a failure or a crash mid-send) never delivering twice.
+# (after a failure or a crash mid-send) never delivering twice. Letters
+# export as .eml messages too, marked for printing, and are not sent.
 . "$top_srcdir/tests/lib.sh"
-plan 22
+plan 30
 data="$top_srcdir/tests/cli/data/dunning"
 PY=/usr/bin/python3
 "$DUN" --db "$DB" init >/dev/null
@@ -138,3 +139,61 @@ expect "show previews a message as it goes out" 0 "To: Acme Ltd <ap@acme.test>
 Subject: Payment reminder - Acme Ltd (AC02)
 Date: Sat, 21 Feb 2026 00:00:00 +0000" sh -c "'$DUN' --db '$DB' outbox show 1 | tr -d '\\r' | sed -n '2,4p'"
 expect_err "show an unknown message" 1 "dun: message 99: no such message" "$DUN" --db "$DB" outbox show 99
+
+# Letters: the formal notice is a letter step. Exported as .eml messages
+# like the e-mails, marked for printing, the postal address in the body;
+# a customer without an e-mail address gets one too; send leaves them.
+sql "UPDATE customer SET email = '', address = '3 rue Basse, 69001 Lyon' WHERE code = 'BAD3'"
+DUN_TODAY=2026-04-10 "$DUN" --db "$DB" dunning run >/dev/null
+expect "the run queued one letter per customer" 0 "7|AC02|letter|formal-notice|ap@acme.test|queued
+8|BAD3|letter|formal-notice||queued
+9|EV01|letter|formal-notice|ap@evian.test|queued" \
+	sql "SELECT o.id, c.code, o.channel, o.template, o.recipient, o.state FROM outbox o JOIN customer c ON c.id = o.customer_id WHERE o.channel = 'letter' ORDER BY o.id"
+expect "export writes every queued message as .eml, letters too" 0 "exported 4 messages to $TEST_DIR/letters" \
+	"$DUN" --db "$DB" outbox export "$TEST_DIR/letters"
+expect "letter file names" 0 "000001-AC02-reminder-1.eml
+000007-AC02-formal-notice.eml
+000008-BAD3-formal-notice.eml
+000009-EV01-formal-notice.eml" ls "$TEST_DIR/letters"
+expect "a letter is a MIME message marked for printing; without an e-mail address, To: names the customer" 0 "file: 000008-BAD3-formal-notice.eml
+From: 'Crédit client <ar@example.com>'
+To: 'Bad Address Ltd:;'
+Subject: 'Formal notice to pay - Bad Address Ltd (BAD3)'
+Date: 'Fri, 10 Apr 2026 00:00:00 +0000'
+Bcc: None
+channel: letter
+to group: 'Bad Address Ltd', no address
+defects: [] headers: 9
+message-id ok: True
+body charset: utf-8 cte: quoted-printable
+body first line: Example SAS
+file: 000009-EV01-formal-notice.eml
+From: 'Crédit client <ar@example.com>'
+To: '\"Évian \\\\\"Ltd\\\\\" Bcc: x@y\" <ap@evian.test>'
+Subject: 'Mise en demeure de payer - Évian \"Ltd\"  Bcc: x@y (EV01)'
+Date: 'Fri, 10 Apr 2026 00:00:00 +0000'
+Bcc: None
+channel: letter
+to display name: 'Évian \"Ltd\" Bcc: x@y' address: 'ap@evian.test'
+defects: [] headers: 9
+message-id ok: True
+body charset: utf-8 cte: quoted-printable
+body first line: Example SAS" \
+	$PY "$top_srcdir/tests/cli/mail_check.py" "$TEST_DIR/letters/000008-BAD3-formal-notice.eml" "$TEST_DIR/letters/000009-EV01-formal-notice.eml"
+expect "the letter's body starts with both postal addresses, the date and the subject" 0 "Example SAS
+
+Bad Address Ltd
+3 rue Basse, 69001 Lyon
+
+2026-04-10
+
+Formal notice to pay - Bad Address Ltd (BAD3)" \
+	sh -c "$PY -c 'import email,email.policy,sys; m=email.message_from_binary_file(open(sys.argv[1],\"rb\"),policy=email.policy.default); print(m.get_body((\"plain\",)).get_content())' '$TEST_DIR/letters/000008-BAD3-formal-notice.eml' | sed -n '1,8p'"
+expect "a letter needs no configured sender" 0 "From: dun <letters@dun.invalid>
+To: Bad Address Ltd:;
+X-Dun-Channel: letter" sh -c "DUN_CONFIG=/dev/null '$DUN' --db '$DB' outbox show 8 | tr -d '\\r' | grep -E '^(From|To|X-Dun-Channel):'"
+expect "send sends the e-mail and leaves the letters queued, for printing" 0 "exit 0
+sent 1 AC02 ap@acme.test" send "$DB"
+expect "the letters were not tried" 0 "7|queued|0
+8|queued|0
+9|queued|0" sql "SELECT id, state, attempts FROM outbox WHERE state <> 'sent' ORDER BY id"

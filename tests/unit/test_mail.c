@@ -124,6 +124,35 @@ static void test_attachment(void **state)
 	free(out);
 }
 
+/* A letter is the same message marked for printing; with no e-mail
+ * address its To: is a group that names the addressee, never a header
+ * its name could break out of. */
+static void test_letter(void **state)
+{
+	(void)state;
+	struct mail_message m = plain;
+	m.letter = true;
+	char *out = compose(&m);
+	assert_non_null(strstr(out, "\r\nTo: Acme <ap@acme.test>\r\n"));
+	assert_non_null(strstr(out, "\r\nMessage-ID: <1.x@example.com>\r\nX-Dun-Channel: letter\r\nMIME-Version: 1.0\r\n"));
+	free(out);
+	m.to_address = "";
+	m.to_name = "Smith: Jones;\r\nBcc: x@y";
+	out = compose(&m);
+	assert_non_null(strstr(out, "\r\nTo: \"Smith: Jones;  Bcc: x@y\":;\r\nSubject: "));
+	free(out);
+	m.to_name = "";
+	out = compose(&m);
+	assert_non_null(strstr(out, "\r\nTo: undisclosed-recipients:;\r\n"));
+	free(out);
+	/* An e-mail still needs its address. */
+	m.letter = false;
+	char *cause = NULL, *text = NULL;
+	size_t len;
+	assert_int_equal(mail_compose(&m, &text, &len, &cause), DUN_EDATA);
+	free(cause);
+}
+
 static void test_addresses(void **state)
 {
 	(void)state;
@@ -151,6 +180,7 @@ int main(void)
 		cmocka_unit_test(test_header_injection),
 		cmocka_unit_test(test_quoted_printable),
 		cmocka_unit_test(test_attachment),
+		cmocka_unit_test(test_letter),
 		cmocka_unit_test(test_addresses),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
