@@ -4,11 +4,15 @@
  * so memory stays flat and the hot path for new invoices is one cached
  * INSERT. Bad rows are collected while the pass goes on, then the whole
  * transaction is rolled back; with --skip-bad each row runs under a
- * savepoint so a bad row leaves no trace. */
+ * savepoint so a bad row leaves no trace. A bulk load of invoices (see
+ * bulk_load_wanted) reads and checks the rows on a second thread, writes
+ * new invoices by batches of rows in one INSERT and rebuilds the indexes
+ * at the end, with the same outcomes as row by row. */
 #include "import.h"
 #include <ctype.h>
 #include <errno.h>
 #include <ini.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,6 +177,8 @@ struct import {
 	char **index_sql;            /* invoice indexes dropped for a bulk load, rebuilt at the end */
 	int nindexes;
 	struct invoice_batch *batch; /* new invoices not written yet (a bulk load), or NULL */
+	struct reader *reader;       /* the thread that reads and checks the rows (a bulk load), or NULL */
+	struct checked_row *checked; /* the current row as the reader thread checked it, or NULL */
 };
 
 static int map_handler(void *arg, const char *section, const char *name, const char *value)
@@ -804,18 +810,24 @@ static int write_invoice(struct import *imp, struct invoice_row *row, enum outco
 static int batch_add(struct import *imp, const struct invoice_row *row, enum outcome *outcome, char **cause);
 static int batch_flush(struct import *imp, char **cause);
 
+/* A checked row of the current record: into the batch, or written now. */
+static int import_checked_invoice(struct import *imp, struct invoice_row *row, enum outcome *outcome, char **cause)
+{
+	/* A credit note's applies_to may name an invoice still in the batch. */
+	if (imp->batch != NULL && *row->applies_to == '\0')
+		return batch_add(imp, row, outcome, cause);
+	int status = batch_flush(imp, cause);
+	if (status != DUN_OK)
+		return status;
+	return write_invoice(imp, row, outcome, cause);
+}
+
 static int import_invoice(struct import *imp, enum outcome *outcome, char **cause)
 {
 	struct invoice_row row;
 	if (parse_invoice(imp, &row) != DUN_OK)
 		return DUN_EDATA;
-	/* A credit note's applies_to may name an invoice still in the batch. */
-	if (imp->batch != NULL && *row.applies_to == '\0')
-		return batch_add(imp, &row, outcome, cause);
-	int status = batch_flush(imp, cause);
-	if (status != DUN_OK)
-		return status;
-	return write_invoice(imp, &row, outcome, cause);
+	return import_checked_invoice(imp, &row, outcome, cause);
 }
 
 /* ---- payments ---- */
@@ -1253,17 +1265,194 @@ static int batch_add(struct import *imp, const struct invoice_row *row, enum out
 	return b->count == BATCH_ROWS ? batch_flush(imp, cause) : DUN_OK;
 }
 
+/* ---- the bulk path's reader thread ---- */
+
+/* A bulk load reads and checks the rows on a second thread while this one
+ * writes them: the reader fills chunks of CHUNK_ROWS rows (a copy of each
+ * record with its checked row or its error), the writer takes them in
+ * order. Until the pass ends only the reader touches the CSV reader, the
+ * customer map and the parsing state, on its own copy of struct import. */
+#define CHUNK_ROWS 256
+#define CHUNKS 4
+
+struct checked_row {
+	struct pending_row p;  /* the record's copy and, when good, its checked row */
+	int status;            /* DUN_OK, or DUN_EDATA with error */
+	char *error;
+};
+
+struct chunk {
+	struct checked_row rows[CHUNK_ROWS];
+	int count;
+	bool last;             /* the file ends after these rows, with status (and cause) */
+	int status;
+	char *cause;
+};
+
+struct reader {
+	struct import parse;   /* the reader thread's own */
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t changed;
+	struct chunk chunks[CHUNKS];
+	int head, filled;      /* the writer's chunk; chunks filled and not yet given back */
+	bool stop;             /* the writer wants no more */
+	struct chunk *current; /* the writer's, and its next row */
+	int next;
+};
+
+/* The current record's field count against the header's. */
+static int check_fields(struct import *imp)
+{
+	const struct csv_record *rec = imp->record;
+	if (rec->nfields == imp->nheader)
+		return DUN_OK;
+	imp->row_error = xasprintf("the row has %d field%s, the header %d", rec->nfields,
+	    rec->nfields == 1 ? "" : "s", imp->nheader);
+	return DUN_EDATA;
+}
+
+/* Reads and checks up to CHUNK_ROWS rows into c; true at the file's end. */
+static bool chunk_fill(struct import *imp, struct chunk *c)
+{
+	c->count = 0;
+	c->last = false;
+	while (c->count < CHUNK_ROWS) {
+		struct csv_record *rec;
+		if ((c->status = csv_reader_next(imp->csv, &rec, &c->cause)) != DUN_OK || rec == NULL)
+			return c->last = true;
+		if (row_empty(rec))
+			continue;
+		struct checked_row *row = &c->rows[c->count++];
+		record_copy(&row->p, rec);
+		imp->record = &row->p.record;
+		imp->row_error = NULL;
+		row->status = check_fields(imp);
+		if (row->status == DUN_OK)
+			row->status = parse_invoice(imp, &row->p.row);
+		row->error = imp->row_error;
+		imp->row_error = NULL;
+	}
+	return false;
+}
+
+static void *reader_main(void *arg)
+{
+	struct reader *r = arg;
+	for (bool last = false; !last;) {
+		pthread_mutex_lock(&r->lock);
+		while (r->filled == CHUNKS && !r->stop)
+			pthread_cond_wait(&r->changed, &r->lock);
+		bool stop = r->stop;
+		struct chunk *c = &r->chunks[(r->head + r->filled) % CHUNKS];
+		pthread_mutex_unlock(&r->lock);
+		if (stop)
+			break;
+		last = chunk_fill(&r->parse, c);
+		pthread_mutex_lock(&r->lock);
+		r->filled++;
+		pthread_cond_broadcast(&r->changed);
+		pthread_mutex_unlock(&r->lock);
+	}
+	return NULL;
+}
+
+/* Starts the reader thread from where imp's CSV reader stands; without a
+ * second processor, or a thread, the pass reads the rows itself. */
+static void reader_start(struct import *imp)
+{
+	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return;
+	struct reader *r = xcalloc(1, sizeof *r);
+	r->parse = *imp;
+	pthread_mutex_init(&r->lock, NULL);
+	pthread_cond_init(&r->changed, NULL);
+	if (pthread_create(&r->thread, NULL, reader_main, r) != 0) {
+		pthread_mutex_destroy(&r->lock);
+		pthread_cond_destroy(&r->changed);
+		free(r);
+		return;
+	}
+	imp->reader = r;
+}
+
+/* Stops and joins the reader thread, and takes back what it changed. */
+static void reader_stop(struct import *imp)
+{
+	struct reader *r = imp->reader;
+	if (r == NULL)
+		return;
+	pthread_mutex_lock(&r->lock);
+	r->stop = true;
+	pthread_cond_broadcast(&r->changed);
+	pthread_mutex_unlock(&r->lock);
+	pthread_join(r->thread, NULL);
+	pthread_mutex_destroy(&r->lock);
+	pthread_cond_destroy(&r->changed);
+	for (int i = 0; i < CHUNKS; i++) {
+		/* The rows the writer took have given it their errors. */
+		for (int j = 0; j < CHUNK_ROWS; j++) {
+			struct checked_row *row = &r->chunks[i].rows[j];
+			free(row->p.record.fields);
+			free(row->p.record.lengths);
+			free(row->p.text);
+			free(row->error);
+		}
+		free(r->chunks[i].cause);
+	}
+	free(r);
+	imp->reader = NULL;
+	imp->checked = NULL;
+}
+
+/* The next row from the reader thread into imp->record and imp->checked,
+ * NULL at the end. */
+static int reader_next(struct import *imp, char **cause)
+{
+	struct reader *r = imp->reader;
+	for (;;) {
+		if (r->current == NULL) {
+			pthread_mutex_lock(&r->lock);
+			while (r->filled == 0)
+				pthread_cond_wait(&r->changed, &r->lock);
+			r->current = &r->chunks[r->head];
+			pthread_mutex_unlock(&r->lock);
+			r->next = 0;
+		}
+		struct chunk *c = r->current;
+		if (r->next < c->count) {
+			imp->checked = &c->rows[r->next++];
+			imp->record = &imp->checked->p.record;
+			return DUN_OK;
+		}
+		if (c->last) {
+			imp->checked = NULL;
+			imp->record = NULL;
+			*cause = c->cause;
+			c->cause = NULL;
+			return c->status;
+		}
+		pthread_mutex_lock(&r->lock);
+		r->head = (r->head + 1) % CHUNKS;
+		r->filled--;
+		pthread_cond_broadcast(&r->changed);
+		pthread_mutex_unlock(&r->lock);
+		r->current = NULL;
+	}
+}
+
 static int import_row(struct import *imp, char **cause)
 {
 	enum outcome outcome = OUTCOME_UNCHANGED;
-	const struct csv_record *rec = imp->record;
 	imp->row_allocations = 0;
 	int status;
-	if (rec->nfields != imp->nheader) {
-		imp->row_error = xasprintf("the row has %d field%s, the header %d", rec->nfields,
-		    rec->nfields == 1 ? "" : "s", imp->nheader);
-		status = DUN_EDATA;
-	} else {
+	if (imp->checked != NULL) {
+		status = imp->checked->status;
+		imp->row_error = imp->checked->error;
+		imp->checked->error = NULL;
+		if (status == DUN_OK)
+			status = import_checked_invoice(imp, &imp->checked->p.row, &outcome, cause);
+	} else if ((status = check_fields(imp)) == DUN_OK) {
 		switch (imp->o->kind) {
 		case IMPORT_CUSTOMERS: status = import_customer(imp, &outcome, cause); break;
 		case IMPORT_INVOICES: status = import_invoice(imp, &outcome, cause); break;
@@ -1285,7 +1474,8 @@ static int import_pass(struct import *imp, char **cause)
 	bool savepoints = imp->o->skip_bad_path != NULL;
 	int status;
 	for (;;) {
-		if ((status = csv_reader_next(imp->csv, &imp->record, cause)) != DUN_OK)
+		status = imp->reader ? reader_next(imp, cause) : csv_reader_next(imp->csv, &imp->record, cause);
+		if (status != DUN_OK)
 			return status;
 		if (imp->record == NULL)
 			return batch_flush(imp, cause);
@@ -1333,7 +1523,9 @@ static bool date_format_valid(const char *format)
  * index from sorted keys costs far less than as many inserts at random
  * places (the customer-first indexes), and inside the one transaction
  * nobody ever sees the table without them. Rows are estimated from the
- * file's size; small files never take this path. */
+ * file's size; small files never take this path. (Keeping invoice_issue
+ * in place for a file in date order, its inserts all at the end, cost
+ * more than its rebuild: 0.9 s against 0.5 s at 1,000,000 rows.) */
 #define BULK_MIN_ROWS 50000
 #define BULK_BYTES_PER_ROW 40
 
@@ -1461,12 +1653,15 @@ int import_run(struct store *s, const struct import_options *o, struct import_re
 		if (status == DUN_OK && bulk_load_wanted(&imp)) {
 			status = drop_invoice_indexes(&imp, cause);
 			/* Per-row savepoints (--skip-bad) need the rows one by one. */
-			if (o->skip_bad_path == NULL)
+			if (status == DUN_OK && o->skip_bad_path == NULL) {
 				imp.batch = xcalloc(1, sizeof *imp.batch);
+				reader_start(&imp);
+			}
 		}
 	}
 	if (status == DUN_OK)
 		status = import_pass(&imp, cause);
+	reader_stop(&imp);
 	/* A dry run rolls back: the dropped indexes come back with it. */
 	if (status == DUN_OK && !o->dry_run && (result->rejected == 0 || o->skip_bad_path != NULL))
 		status = rebuild_invoice_indexes(&imp, cause);
