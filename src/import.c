@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <ini.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1301,6 +1302,16 @@ struct reader {
 	int next;
 };
 
+/* The processors this process may run on (taskset, cpusets), at least 1. */
+static int processors(void)
+{
+	cpu_set_t set;
+	if (sched_getaffinity(0, sizeof set, &set) == 0)
+		return CPU_COUNT(&set) > 0 ? CPU_COUNT(&set) : 1;
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 0 ? (int)n : 1;
+}
+
 /* The current record's field count against the header's. */
 static int check_fields(struct import *imp)
 {
@@ -1361,7 +1372,7 @@ static void *reader_main(void *arg)
  * second processor, or a thread, the pass reads the rows itself. */
 static void reader_start(struct import *imp)
 {
-	if (sysconf(_SC_NPROCESSORS_ONLN) < 2)
+	if (processors() < 2)
 		return;
 	struct reader *r = xcalloc(1, sizeof *r);
 	r->parse = *imp;
@@ -1584,8 +1595,8 @@ static int rebuild_invoice_indexes(struct import *imp, char **cause)
 	if (imp->nindexes == 0)
 		return DUN_OK;
 	sqlite3 *db = store_db(imp->s);
-	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	int threads = cpus > REBUILD_THREADS ? REBUILD_THREADS : cpus > 1 ? (int)cpus : 0;
+	int cpus = processors();
+	int threads = cpus > REBUILD_THREADS ? REBUILD_THREADS : cpus > 1 ? cpus : 0;
 	int old_threads = sqlite3_limit(db, SQLITE_LIMIT_WORKER_THREADS, threads);
 	char *pragma = xasprintf("PRAGMA cache_size = -%d", REBUILD_CACHE_KIB);
 	sqlite3_exec(db, pragma, NULL, NULL, NULL);
