@@ -180,6 +180,7 @@ struct import {
 	struct invoice_batch *batch; /* new invoices not written yet (a bulk load), or NULL */
 	struct reader *reader;       /* the thread that reads and checks the rows (a bulk load), or NULL */
 	struct checked_row *checked; /* the current row as the reader thread checked it, or NULL */
+	int64_t last_id;             /* the kind's largest id before the import: above it, rows it wrote */
 };
 
 static int map_handler(void *arg, const char *section, const char *name, const char *value)
@@ -356,6 +357,44 @@ static int row_step(struct import *imp, sqlite3_stmt *st, int column, char **cau
 	return status;
 }
 
+/* A row that changes a customer, invoice or payment (id) an earlier row of
+ * the same file wrote or met: the file contradicts itself, and which of
+ * its rows should win is not dun's to guess. temp.import_seen holds the
+ * ids of existing rows met so far; rows the import wrote are above last_id. */
+static int twice_in_file(struct import *imp, int64_t id, bool changed, int column, char **cause)
+{
+	bool earlier = id > imp->last_id;
+	if (!earlier) {
+		sqlite3_stmt *st = store_stmt(imp->s, "INSERT INTO temp.import_seen (id) VALUES (?1) ON CONFLICT DO NOTHING");
+		sqlite3_bind_int64(st, 1, id);
+		if (store_step_done(st) != SQLITE_DONE)
+			return store_error(imp->s, imp->what, cause);
+		earlier = sqlite3_changes(store_db(imp->s)) == 0;
+	}
+	if (earlier && changed)
+		return row_fail(imp, column, field(imp, column), "given twice in this file, with different values");
+	return DUN_OK;
+}
+
+/* Before the first row: the table's largest id, and no row met yet. */
+static int seen_begin(struct import *imp, char **cause)
+{
+	static const char *const max_id[] = {
+		[IMPORT_CUSTOMERS] = "SELECT coalesce(max(id), 0) FROM customer",
+		[IMPORT_INVOICES] = "SELECT coalesce(max(id), 0) FROM invoice",
+		[IMPORT_PAYMENTS] = "SELECT coalesce(max(id), 0) FROM payment",
+		[IMPORT_RATES] = "SELECT 0",
+	};
+	if (sqlite3_exec(store_db(imp->s), "CREATE TEMP TABLE IF NOT EXISTS import_seen (id INTEGER PRIMARY KEY);"
+	    " DELETE FROM temp.import_seen", NULL, NULL, NULL) != SQLITE_OK)
+		return store_error(imp->s, imp->what, cause);
+	sqlite3_stmt *st = store_stmt(imp->s, max_id[imp->o->kind]);
+	int rc = sqlite3_step(st);
+	imp->last_id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? DUN_OK : store_error(imp->s, imp->what, cause);
+}
+
 static int required(struct import *imp, int column, const char **out)
 {
 	*out = field(imp, column);
@@ -499,6 +538,16 @@ static int import_customer(struct import *imp, enum outcome *outcome, char **cau
 			value[CU_TERMS] = xstrdup(terms_format(&t, canonical));
 		}
 	}
+	text = field(imp, CU_SCENARIO);
+	if (*text != '\0') {
+		/* a misspelt scenario would leave the customer on the default one unnoticed */
+		sqlite3_stmt *sc = store_stmt(imp->s, "SELECT EXISTS (SELECT 1 FROM scenario WHERE code = ?1)");
+		bind_static(sc, 1, text);
+		bool known = sqlite3_step(sc) == SQLITE_ROW && sqlite3_column_int(sc, 0);
+		sqlite3_reset(sc);
+		if (!known)
+			status = row_fail(imp, CU_SCENARIO, text, "no such dunning scenario (`dun scenarios export` lists them)");
+	}
 	text = field(imp, CU_LANGUAGE);
 	if (*text != '\0') {
 		if (strcasecmp(text, "en") != 0 && strcasecmp(text, "fr") != 0)
@@ -516,6 +565,8 @@ static int import_customer(struct import *imp, enum outcome *outcome, char **cau
 	bool changed = id == 0 || credit != old_credit;
 	for (int c = CU_NAME; c < CU_COUNT && !changed; c++)
 		changed = c != CU_CREDIT_LIMIT && strcmp(value[c], old[c]) != 0;
+	if (status == DUN_OK && id != 0)
+		status = twice_in_file(imp, id, changed, CU_CODE, cause);
 
 	if (status == DUN_OK && changed) {
 		st = store_stmt(imp->s, id == 0
@@ -633,7 +684,9 @@ static void bind_invoice(sqlite3_stmt *st, int first, struct invoice_row *row)
 
 /* An invoice already in the ledger: what may change does, what would
  * rewrite history (its customer, currency, kind, issue date, an amount
- * below what is allocated) is refused. */
+ * below what is allocated) is refused. A column the file does not have
+ * keeps the ledger's value: a file of the required columns alone must not
+ * clear a PO or move a due date that came from the invoice's own terms. */
 static int update_invoice(struct import *imp, const struct invoice_row *row, int64_t *id,
     enum outcome *outcome, char **cause)
 {
@@ -659,33 +712,48 @@ static int update_invoice(struct import *imp, const struct invoice_row *row, int
 	else if (strcmp(store_column_text(st, 4), row->currency) != 0)
 		status = row_fail(imp, IN_CURRENCY, row->currency, "invoice %s is in %s; a currency cannot change",
 		    row->number, store_column_text(st, 4));
+	struct invoice_row now = *row;
+	char *kept_po = NULL, *kept_applies_to = NULL;
+	if (!present(imp, IN_PO))
+		now.po = kept_po = xstrdup(store_column_text(st, 8));
+	if (!present(imp, IN_APPLIES_TO))
+		now.applies_to = kept_applies_to = xstrdup(store_column_text(st, 11));
+	if (!present(imp, IN_TERMS)) {
+		snprintf(now.terms, sizeof now.terms, "%s", store_column_text(st, 9));
+		now.discount = store_column_date(st, 10);
+		if (!present(imp, IN_DUE_DATE))
+			now.due = store_column_date(st, 5);
+	}
 	money_t amount = sqlite3_column_int64(st, 6), open = sqlite3_column_int64(st, 7);
-	money_t allocated = amount - open, new_open = row->amount - allocated;
-	bool changed = store_column_date(st, 5) != row->due || amount != row->amount
-	    || strcmp(store_column_text(st, 8), row->po) != 0 || strcmp(store_column_text(st, 9), row->terms) != 0
-	    || store_column_date(st, 10) != row->discount || strcmp(store_column_text(st, 11), row->applies_to) != 0;
+	money_t allocated = amount - open, new_open = now.amount - allocated;
+	bool changed = store_column_date(st, 5) != now.due || amount != now.amount
+	    || strcmp(store_column_text(st, 8), now.po) != 0 || strcmp(store_column_text(st, 9), now.terms) != 0
+	    || store_column_date(st, 10) != now.discount || strcmp(store_column_text(st, 11), now.applies_to) != 0;
 	sqlite3_reset(st);
-	if (status != DUN_OK)
-		return status;
-	if (row->amount >= 0 ? new_open < 0 : new_open > 0) {
+	if (status == DUN_OK)
+		status = twice_in_file(imp, *id, changed, IN_NUMBER, cause);
+	if (status == DUN_OK && (now.amount >= 0 ? new_open < 0 : new_open > 0)) {
 		char text[MONEY_TEXT_MAX];
-		return row_fail(imp, IN_AMOUNT, field(imp, IN_AMOUNT), "below the %s already allocated to invoice %s",
-		    money_format(allocated < 0 ? -allocated : allocated, row->exponent, text), row->number);
+		status = row_fail(imp, IN_AMOUNT, field(imp, IN_AMOUNT), "below the %s already allocated to invoice %s",
+		    money_format(allocated < 0 ? -allocated : allocated, now.exponent, text), now.number);
 	}
 	*outcome = changed ? OUTCOME_UPDATED : OUTCOME_UNCHANGED;
-	if (!changed)
-		return DUN_OK;
-	char due[DATE_TEXT_MAX], discount[DATE_TEXT_MAX];
-	st = store_stmt(imp->s, sql_invoice_update);
-	sqlite3_bind_int64(st, 1, *id);
-	bind_date(st, 2, row->due, due);
-	sqlite3_bind_int64(st, 3, row->amount);
-	sqlite3_bind_int64(st, 4, new_open);
-	bind_static(st, 5, row->po);
-	bind_static(st, 6, row->terms);
-	bind_date(st, 7, row->discount, discount);
-	bind_static(st, 8, row->applies_to);
-	return row_step(imp, st, IN_AMOUNT, cause);
+	if (status == DUN_OK && changed) {
+		char due[DATE_TEXT_MAX], discount[DATE_TEXT_MAX];
+		st = store_stmt(imp->s, sql_invoice_update);
+		sqlite3_bind_int64(st, 1, *id);
+		bind_date(st, 2, now.due, due);
+		sqlite3_bind_int64(st, 3, now.amount);
+		sqlite3_bind_int64(st, 4, new_open);
+		bind_static(st, 5, now.po);
+		bind_static(st, 6, now.terms);
+		bind_date(st, 7, now.discount, discount);
+		bind_static(st, 8, now.applies_to);
+		status = row_step(imp, st, IN_AMOUNT, cause);
+	}
+	free(kept_po);
+	free(kept_applies_to);
+	return status;
 }
 
 /* What a credit note or payment (?1) can still settle of invoice ?2, by
@@ -864,14 +932,16 @@ static int payment_invoices(struct import *imp, int64_t *ids, int *count)
 
 static const char sql_payment_insert[] =
     "INSERT INTO payment (reference, date, amount, currency, method, payer_name, payer_account, remittance,"
-    " customer_id, unapplied, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3, 'csv')"
-    " ON CONFLICT (account, date, amount, reference) DO NOTHING";
+    " customer_id, unapplied, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3, 'csv')";
+/* A CSV payment is its reference on its date: the same row again is the
+ * same payment, a changed amount corrects it (bank lines, with their
+ * account, are the bank import's). */
 static const char sql_payment_get[] =
-    "SELECT id, currency, method, payer_name, payer_account, remittance, customer_id FROM payment"
-    " WHERE account = '' AND date = ?1 AND amount = ?2 AND reference = ?3";
+    "SELECT id, currency, method, payer_name, payer_account, remittance, customer_id, amount, unapplied FROM payment"
+    " WHERE account = '' AND reference = ?1 AND date = ?2 ORDER BY id LIMIT 1";
 static const char sql_payment_update[] =
     "UPDATE payment SET method = ?2, payer_name = ?3, payer_account = ?4, remittance = ?5,"
-    " customer_id = coalesce(?6, customer_id) WHERE id = ?1";
+    " customer_id = coalesce(?6, customer_id), amount = ?7, unapplied = ?8 WHERE id = ?1";
 
 /* Allocates the payment to the listed invoices in order, each up to its
  * open amount, until the payment is used up; pairs already allocated (a
@@ -964,46 +1034,55 @@ static int import_payment(struct import *imp, enum outcome *outcome, char **caus
 		return row_fail(imp, PA_INVOICES, field(imp, PA_INVOICES), "a negative payment (a refund) is not allocated");
 
 	char date_text[DATE_TEXT_MAX];
-	sqlite3_stmt *st = store_stmt(imp->s, sql_payment_insert);
+	sqlite3_stmt *st = store_stmt(imp->s, sql_payment_get);
 	bind_static(st, 1, reference);
 	bind_date(st, 2, date, date_text);
-	sqlite3_bind_int64(st, 3, amount);
-	bind_static(st, 4, currency);
-	bind_static(st, 5, field(imp, PA_METHOD));
-	bind_static(st, 6, field(imp, PA_PAYER));
-	bind_static(st, 7, field(imp, PA_ACCOUNT));
-	bind_static(st, 8, field(imp, PA_REMITTANCE));
-	if (customer != NULL)
-		sqlite3_bind_int64(st, 9, customer->id);
-	int status = row_step(imp, st, PA_REFERENCE, cause);
-	if (status != DUN_OK)
-		return status;
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		sqlite3_reset(st);
+		return store_error(imp->s, imp->what, cause);
+	}
+	int status = DUN_OK;
 	int64_t id = 0;
-	if (sqlite3_changes(store_db(imp->s)) == 1) {
+	if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		st = store_stmt(imp->s, sql_payment_insert);
+		bind_static(st, 1, reference);
+		bind_date(st, 2, date, date_text);
+		sqlite3_bind_int64(st, 3, amount);
+		bind_static(st, 4, currency);
+		bind_static(st, 5, field(imp, PA_METHOD));
+		bind_static(st, 6, field(imp, PA_PAYER));
+		bind_static(st, 7, field(imp, PA_ACCOUNT));
+		bind_static(st, 8, field(imp, PA_REMITTANCE));
+		if (customer != NULL)
+			sqlite3_bind_int64(st, 9, customer->id);
+		if ((status = row_step(imp, st, PA_REFERENCE, cause)) != DUN_OK)
+			return status;
 		*outcome = OUTCOME_INSERTED;
 		id = sqlite3_last_insert_rowid(store_db(imp->s));
 	} else {
-		st = store_stmt(imp->s, sql_payment_get);
-		bind_date(st, 1, date, date_text);
-		sqlite3_bind_int64(st, 2, amount);
-		bind_static(st, 3, reference);
-		if (sqlite3_step(st) != SQLITE_ROW) {
-			sqlite3_reset(st);
-			return store_error(imp->s, imp->what, cause);
-		}
 		id = sqlite3_column_int64(st, 0);
+		money_t old = sqlite3_column_int64(st, 7), used = old - sqlite3_column_int64(st, 8);
 		if (strcmp(store_column_text(st, 1), currency) != 0)
 			status = row_fail(imp, PA_CURRENCY, currency, "payment %s is in %s; a currency cannot change",
 			    reference, store_column_text(st, 1));
 		else if (customer != NULL && sqlite3_column_type(st, 6) != SQLITE_NULL && sqlite3_column_int64(st, 6) != customer->id)
 			status = row_fail(imp, PA_CUSTOMER, customer->code, "payment %s belongs to another customer in the ledger",
 			    reference);
-		bool changed = strcmp(store_column_text(st, 2), field(imp, PA_METHOD)) != 0
+		else if (amount != old && (amount >= 0 ? amount < used : used != 0)) {
+			char money[MONEY_TEXT_MAX];
+			status = row_fail(imp, PA_AMOUNT, field(imp, PA_AMOUNT), "below the %s already allocated from payment %s",
+			    money_format(used, exponent, money), reference);
+		}
+		bool changed = amount != old || strcmp(store_column_text(st, 2), field(imp, PA_METHOD)) != 0
 		    || strcmp(store_column_text(st, 3), field(imp, PA_PAYER)) != 0
 		    || strcmp(store_column_text(st, 4), field(imp, PA_ACCOUNT)) != 0
 		    || strcmp(store_column_text(st, 5), field(imp, PA_REMITTANCE)) != 0
 		    || (customer != NULL && sqlite3_column_type(st, 6) == SQLITE_NULL);
 		sqlite3_reset(st);
+		if (status == DUN_OK)
+			status = twice_in_file(imp, id, changed, PA_REFERENCE, cause);
 		if (status != DUN_OK)
 			return status;
 		*outcome = changed ? OUTCOME_UPDATED : OUTCOME_UNCHANGED;
@@ -1016,6 +1095,8 @@ static int import_payment(struct import *imp, enum outcome *outcome, char **caus
 			bind_static(st, 5, field(imp, PA_REMITTANCE));
 			if (customer != NULL)
 				sqlite3_bind_int64(st, 6, customer->id);
+			sqlite3_bind_int64(st, 7, amount);
+			sqlite3_bind_int64(st, 8, amount - used);
 			if ((status = row_step(imp, st, PA_REFERENCE, cause)) != DUN_OK)
 				return status;
 		}
@@ -1661,6 +1742,8 @@ int import_run(struct store *s, const struct import_options *o, struct import_re
 		free(pragma);
 		if (o->kind == IMPORT_INVOICES || o->kind == IMPORT_PAYMENTS)
 			status = customer_map_load(&imp.customers, s, cause);
+		if (status == DUN_OK)
+			status = seen_begin(&imp, cause);
 		if (status == DUN_OK && bulk_load_wanted(&imp)) {
 			status = drop_invoice_indexes(&imp, cause);
 			/* Per-row savepoints (--skip-bad) need the rows one by one. */
