@@ -997,6 +997,17 @@ static int payment_activity(struct import *imp, int64_t payment_id, day_t date, 
 	return rc;
 }
 
+/* The row's method, payer, account and remittance at first..first + 3,
+ * its customer (NULL when not given) at first + 4. */
+static void bind_payment_details(struct import *imp, sqlite3_stmt *st, int first, const struct customer_entry *customer)
+{
+	static const int columns[] = {PA_METHOD, PA_PAYER, PA_ACCOUNT, PA_REMITTANCE};
+	for (int i = 0; i < 4; i++)
+		bind_static(st, first + i, field(imp, columns[i]));
+	if (customer != NULL)
+		sqlite3_bind_int64(st, first + 4, customer->id);
+}
+
 static int import_payment(struct import *imp, enum outcome *outcome, char **cause)
 {
 	const char *reference;
@@ -1051,12 +1062,7 @@ static int import_payment(struct import *imp, enum outcome *outcome, char **caus
 		bind_date(st, 2, date, date_text);
 		sqlite3_bind_int64(st, 3, amount);
 		bind_static(st, 4, currency);
-		bind_static(st, 5, field(imp, PA_METHOD));
-		bind_static(st, 6, field(imp, PA_PAYER));
-		bind_static(st, 7, field(imp, PA_ACCOUNT));
-		bind_static(st, 8, field(imp, PA_REMITTANCE));
-		if (customer != NULL)
-			sqlite3_bind_int64(st, 9, customer->id);
+		bind_payment_details(imp, st, 5, customer);
 		if ((status = row_step(imp, st, PA_REFERENCE, cause)) != DUN_OK)
 			return status;
 		*outcome = OUTCOME_INSERTED;
@@ -1089,12 +1095,7 @@ static int import_payment(struct import *imp, enum outcome *outcome, char **caus
 		if (changed) {
 			st = store_stmt(imp->s, sql_payment_update);
 			sqlite3_bind_int64(st, 1, id);
-			bind_static(st, 2, field(imp, PA_METHOD));
-			bind_static(st, 3, field(imp, PA_PAYER));
-			bind_static(st, 4, field(imp, PA_ACCOUNT));
-			bind_static(st, 5, field(imp, PA_REMITTANCE));
-			if (customer != NULL)
-				sqlite3_bind_int64(st, 6, customer->id);
+			bind_payment_details(imp, st, 2, customer);
 			sqlite3_bind_int64(st, 7, amount);
 			sqlite3_bind_int64(st, 8, amount - used);
 			if ((status = row_step(imp, st, PA_REFERENCE, cause)) != DUN_OK)

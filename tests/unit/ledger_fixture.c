@@ -33,6 +33,22 @@ void fixture_close(struct fixture *f)
 	rmdir(f->dir);
 }
 
+int fixture_setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	fixture_open(f);
+	setenv("DUN_USER", "tester", 1);
+	*state = f;
+	return 0;
+}
+
+int fixture_teardown(void **state)
+{
+	fixture_close(*state);
+	free(*state);
+	return 0;
+}
+
 void fixture_exec(struct fixture *f, const char *sql)
 {
 	char *err = NULL;

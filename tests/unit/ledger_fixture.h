@@ -14,6 +14,10 @@ struct fixture {
 
 void fixture_open(struct fixture *f);
 void fixture_close(struct fixture *f);
+/* cmocka setup and teardown: *state a fresh fixture, the activity log's
+ * user "tester". */
+int fixture_setup(void **state);
+int fixture_teardown(void **state);
 /* Runs SQL that returns no rows (no values bound: test data only). */
 void fixture_exec(struct fixture *f, const char *sql);
 /* Empties every ledger table, keeping the file (the property test reuses one). */

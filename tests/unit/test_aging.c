@@ -439,27 +439,13 @@ static void test_currency(void **state)
 	free(cause);
 }
 
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof *f);
-	fixture_open(f);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture_close(*state);
-	free(*state);
-	return 0;
-}
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bucket_for),
-		cmocka_unit_test_setup_teardown(test_currency, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_property, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_currency, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_property, fixture_setup, fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

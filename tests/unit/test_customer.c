@@ -15,19 +15,11 @@
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	fixture_open(f);
-	fixture_customer(f, "ACME", "smb", "alice");
-	*state = f;
+	fixture_setup(state);
+	fixture_customer(*state, "ACME", "smb", "alice");
 	return 0;
 }
 
-static int teardown(void **state)
-{
-	fixture_close(*state);
-	free(*state);
-	return 0;
-}
 
 static void load(struct fixture *f, struct customer_edit *e)
 {
@@ -100,9 +92,9 @@ static void test_bad_terms_refused(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_edit_written_with_activity, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_stale_version_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_terms_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_edit_written_with_activity, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_stale_version_refused, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_bad_terms_refused, setup, fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

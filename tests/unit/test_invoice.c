@@ -16,21 +16,6 @@
 #include "promise.h"
 #include "status.h"
 
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof *f);
-	fixture_open(f);
-	setenv("DUN_USER", "tester", 1);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture_close(*state);
-	free(*state);
-	return 0;
-}
 
 static day_t day(int y, int m, int d) { return date_from_ymd(y, m, d); }
 
@@ -199,8 +184,8 @@ static void test_paid_and_missing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_whole_story, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_paid_and_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_whole_story, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_paid_and_missing, fixture_setup, fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,20 +13,10 @@
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	fixture_open(f);
 	setenv("DUN_TODAY", "2026-03-01", 1);
-	setenv("DUN_USER", "tester", 1);
-	*state = f;
-	return 0;
+	return fixture_setup(state);
 }
 
-static int teardown(void **state)
-{
-	fixture_close(*state);
-	free(*state);
-	return 0;
-}
 
 /* Expects a refusal whose message contains want, and no row written. */
 static void expect_refusal(struct fixture *f, int rc, char **cause, const char *want, int64_t allocations)
@@ -182,11 +172,11 @@ static void test_lookups(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_payment_allocation, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_credit_and_undo, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_activity_append_only, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_lookups, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_payment_allocation, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_refusals, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_credit_and_undo, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_activity_append_only, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_lookups, setup, fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -13,21 +13,6 @@
 #include "promise.h"
 #include "status.h"
 
-static int setup(void **state)
-{
-	struct fixture *f = calloc(1, sizeof *f);
-	fixture_open(f);
-	setenv("DUN_USER", "tester", 1);
-	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	fixture_close(*state);
-	free(*state);
-	return 0;
-}
 
 static day_t day(int y, int m, int d) { return date_from_ymd(y, m, d); }
 
@@ -198,10 +183,10 @@ static void test_disputes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_kept_within_grace, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_broken_account_promise, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_promise_refusals, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_disputes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_kept_within_grace, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_broken_account_promise, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_promise_refusals, fixture_setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_disputes, fixture_setup, fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
