@@ -15,16 +15,7 @@ work=$(mktemp -d)
 export DUN_TODAY=${DUN_TODAY:-2026-11-22} DUN_CONFIG=/dev/null LANG=C.UTF-8 LC_ALL=C.UTF-8 DUN_NO_BACKGROUND=1
 trap 'tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
 cp "$src" "$work/ledger.db"
-now() { date +%s%N; }
-screen() { tmux -L "$sock" capture-pane -p; }
-wait_re() {
-	n=0
-	until screen | grep -qE -- "$1"; do
-		n=$((n + 1)); [ $n -lt 30000 ] || { echo "timeout waiting for $1" >&2; exit 1; }
-	done
-}
-position() { screen | sed -n 's/.*\[Customers .* \([0-9]*\)\/[0-9]*\].*/\1/p' | head -1; }
-median() { sort -n "$1" | awk '{a[NR] = $1} END {printf "%.1f", a[int((NR + 1) / 2)] / 1e6}'; }
+. "$top/bench/tmux.sh"
 
 tmux -L "$sock" -f /dev/null new-session -d -x 120 -y 40 "'$DUN' --db '$work/ledger.db'; sleep 600"
 wait_re '\[Call list'
@@ -39,28 +30,8 @@ for terms in "profile=deteriorating class=A" "profile=erratic collector=chloe" "
 	wait_re "\\[Customers $(printf '%s' "$terms" | sed 's/[][^$.*]/\\&/g') 1/[0-9]+\\]"
 	apply=$(( $(now) - t0 ))
 	count=$(screen | sed -n 's/.*\[Customers .* 1\/\([0-9]*\)\].*/\1/p' | head -1)
-	: >"$work/j"
-	i=1
-	while [ $i -le "$KEYS" ] && [ $i -lt "$count" ]; do
-		t0=$(now)
-		tmux -L "$sock" send-keys j
-		wait_re "\\[Customers .* $((i + 1))/"
-		echo $(( $(now) - t0 )) >>"$work/j"
-		i=$((i + 1))
-	done
-	: >"$work/pg"
-	i=0
-	while [ $i -lt 10 ]; do
-		before=$(position)
-		t0=$(now)
-		tmux -L "$sock" send-keys NPage
-		n=0
-		until [ "$(position)" != "$before" ] || [ $n -gt 200 ]; do n=$((n + 1)); done
-		[ $n -gt 200 ] && break # the end of the list
-		echo $(( $(now) - t0 )) >>"$work/pg"
-		i=$((i + 1))
-	done
+	scroll 'Customers .*' $((count - 1 < KEYS ? count - 1 : KEYS)) 10
 	printf '%-34s %6s of %s customers: applied in %6.1f ms, j median %5s ms, PgDn median %5s ms\n' \
 	    "$terms" "$count" "$customers" "$(echo "$apply" | awk '{print $1 / 1e6}')" \
-	    "$([ -s "$work/j" ] && median "$work/j" || echo -)" "$([ -s "$work/pg" ] && median "$work/pg" || echo -)"
+	    "$([ -s "$work/j" ] && pct "$work/j" 0.5 || echo -)" "$([ -s "$work/pg" ] && pct "$work/pg" 0.5 || echo -)"
 done

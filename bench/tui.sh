@@ -22,16 +22,7 @@ KEYS=${KEYS:-100}
 sock="bench$$"
 export DUN_TODAY=${DUN_TODAY:-2026-11-22} DUN_CONFIG=/dev/null LANG=C.UTF-8 LC_ALL=C.UTF-8
 trap 'tmux -L "$sock" kill-server 2>/dev/null || true' EXIT
-now() { date +%s%N; }
-screen() { tmux -L "$sock" capture-pane -p; }
-# wait_re REGEX: polls the screen until it matches (30 s at most)
-wait_re() {
-	n=0
-	until screen | grep -qE -- "$1"; do
-		n=$((n + 1)); [ $n -lt 30000 ] || { echo "timeout waiting for $1" >&2; exit 1; }
-	done
-}
-position() { screen | sed -n 's/.*\[Customers \([0-9]*\)\/.*/\1/p' | head -1; }
+. "$top/bench/tmux.sh"
 ms() { echo "$1" | awk '{printf "%.1f", $1 / 1e6}'; }
 
 run() {	# run DB: prints "first_frame_ms j_mean_ms j_p95_ms pgdn_mean_ms rss_kib calllist_ready_ms"
@@ -57,34 +48,13 @@ run() {	# run DB: prints "first_frame_ms j_mean_ms j_p95_ms pgdn_mean_ms rss_kib
 	done
 	tmux -L "$sock" send-keys 2
 	wait_re '\[Customers 1/[0-9]+\]'
-	: >"$work/j"
-	i=1
-	while [ $i -le "$KEYS" ]; do
-		t0=$(now)
-		tmux -L "$sock" send-keys j
-		wait_re "\\[Customers $((i + 1))/"
-		echo $(( $(now) - t0 )) >>"$work/j"
-		i=$((i + 1))
-	done
-	: >"$work/pg"
-	i=0
-	while [ $i -lt 20 ]; do
-		before=$(position)
-		t0=$(now)
-		tmux -L "$sock" send-keys NPage
-		until [ "$(position)" != "$before" ]; do :; done
-		echo $(( $(now) - t0 )) >>"$work/pg"
-		i=$((i + 1))
-	done
+	scroll Customers "$KEYS" 20
 	during=no
 	screen | tail -1 | grep -q '… [0-9]*%' && during=yes
 	shell=$(tmux -L "$sock" display -p '#{pane_pid}')
 	pid=$(pgrep -P "$shell" -x dun || pgrep -P "$shell" | head -1)
 	rss=$(awk '/VmHWM/ {print $2}' "/proc/$pid/status")
-	jmean=$(sort -n "$work/j" | awk '{a[NR] = $1} END {printf "%.1f", a[int((NR + 1) / 2)] / 1e6}')
-	jp95=$(sort -n "$work/j" | awk '{a[NR] = $1} END {printf "%.1f", a[int(NR * 0.95)] / 1e6}')
-	pgmean=$(sort -n "$work/pg" | awk '{a[NR] = $1} END {printf "%.1f", a[int((NR + 1) / 2)] / 1e6}')
-	echo "$(ms $first) $jmean $jp95 $pgmean $rss $(ms $ready) $during"
+	echo "$(ms $first) $(pct "$work/j" 0.5) $(pct "$work/j" 0.95) $(pct "$work/pg" 0.5) $rss $(ms $ready) $during"
 }
 
 work=$(mktemp -d)
