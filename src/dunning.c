@@ -97,6 +97,9 @@ struct pass {
 	money_t overdue;
 	char currency[4];
 	int first_row, first_escalation;
+	/* the call list's pass: only call and task actions are kept, and no
+	 * escalations, so the whole ledger's plan is never held at once */
+	bool calls_only;
 };
 
 static bool is_disputed(const struct pass *p, int64_t invoice_id)
@@ -271,6 +274,12 @@ static int customer_end(struct pass *p, char **cause)
 	for (int i = p->first_row; i < plan->nrows; i++)
 		if (!best || plan->rows[i].step->position > best->position)
 			best = plan->rows[i].step;
+	if (p->calls_only && best->channel != SCENARIO_CALL && best->channel != SCENARIO_TASK) {
+		for (int i = p->first_row; i < plan->nrows; i++)
+			free(plan->rows[i].number);
+		plan->nrows = p->first_row;
+		goto done;
+	}
 	plan->actions = array_room(plan->actions, plan->nactions, sizeof *plan->actions);
 	struct dunning_action *a = &plan->actions[plan->nactions++];
 	*a = (struct dunning_action){
@@ -319,7 +328,7 @@ static void invoice_add(struct pass *p, sqlite3_stmt *st)
 		money_add(p->overdue, open, &p->overdue);
 	if (!p->scenario || is_disputed(p, invoice_id))
 		return;
-	if (days > p->scenario->max_amicable_days) {
+	if (days > p->scenario->max_amicable_days && !p->calls_only) {
 		plan->escalations = array_room(plan->escalations, plan->nescalations, sizeof *plan->escalations);
 		struct dunning_escalation *e = &plan->escalations[plan->nescalations++];
 		*e = (struct dunning_escalation){
@@ -343,14 +352,14 @@ static void invoice_add(struct pass *p, sqlite3_stmt *st)
 	copy_currency(r->currency, currency);
 }
 
-int dunning_plan_compute(struct store *s, const struct config *cfg, day_t as_of, int64_t customer_id,
-    struct dunning_plan *plan, char **cause)
+static int plan_compute(struct store *s, const struct config *cfg, day_t as_of, int64_t customer_id,
+    bool calls_only, struct dunning_plan *plan, char **cause)
 {
 	*plan = (struct dunning_plan){ .as_of = as_of };
 	int status = scenario_load(s, &plan->scenarios, cause);
 	if (status != DUN_OK)
 		return status;
-	struct pass p = { .s = s, .cfg = cfg, .plan = plan };
+	struct pass p = { .s = s, .cfg = cfg, .plan = plan, .calls_only = calls_only };
 	snprintf(p.grace, sizeof p.grace, "%+d days", -cfg->promise_grace_days);
 	status = disputed_read(&p, cause);
 	sqlite3_stmt *st = store_stmt(s, sql_open_invoices);
@@ -380,6 +389,12 @@ int dunning_plan_compute(struct store *s, const struct config *cfg, day_t as_of,
 	if (status != DUN_OK)
 		dunning_plan_free(plan);
 	return status;
+}
+
+int dunning_plan_compute(struct store *s, const struct config *cfg, day_t as_of, int64_t customer_id,
+    struct dunning_plan *plan, char **cause)
+{
+	return plan_compute(s, cfg, as_of, customer_id, false, plan, cause);
 }
 
 void dunning_plan_free(struct dunning_plan *plan)
@@ -657,13 +672,11 @@ int dunning_calls_due(struct store *s, const struct config *cfg, day_t as_of,
 	*calls = NULL;
 	*ncalls = 0;
 	struct dunning_plan plan;
-	int status = dunning_plan_compute(s, cfg, as_of, 0, &plan, cause);
+	int status = plan_compute(s, cfg, as_of, 0, true, &plan, cause);
 	if (status != DUN_OK)
 		return status;
 	for (int i = 0; i < plan.nactions; i++) {
 		const struct dunning_action *a = &plan.actions[i];
-		if (a->step->channel != SCENARIO_CALL && a->step->channel != SCENARIO_TASK)
-			continue;
 		*calls = xreallocarray(*calls, (size_t)*ncalls + 1, sizeof **calls);
 		(*calls)[(*ncalls)++] = (struct dunning_call){
 			.customer_id = a->customer_id, .label = xstrdup(a->step->name),
