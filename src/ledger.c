@@ -163,6 +163,50 @@ static const char *later_date(const char *a, const char *b)
 	return strcmp(a, b) >= 0 ? a : b;
 }
 
+static int set_payment_customer(struct store *s, int64_t payment_id, int64_t customer_id, const char *what,
+    char **cause)
+{
+	sqlite3_stmt *st = store_stmt(s, "UPDATE payment SET customer_id = ?2 WHERE id = ?1");
+	sqlite3_bind_int64(st, 1, payment_id);
+	sqlite3_bind_int64(st, 2, customer_id);
+	int rc = store_step_done(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? DUN_OK : store_error(s, what, cause);
+}
+
+int ledger_assign_payment(struct store *s, int64_t payment_id, int64_t customer_id, enum ledger_how how,
+    char **cause)
+{
+	struct side pay;
+	int rc = load_payment(s, payment_id, &pay, cause);
+	if (rc != DUN_OK)
+		return rc;
+	if (pay.amount < 0)
+		return dun_fail(cause, DUN_EDATA, "payment \"%s\": a reversal or refund is no customer's cash", pay.number);
+	if (pay.customer_id == customer_id)
+		return DUN_OK;
+	if (pay.customer_id != 0)
+		return dun_fail(cause, DUN_EDATA, "payment \"%s\": belongs to another customer", pay.number);
+	if ((rc = set_payment_customer(s, payment_id, customer_id, "assign a payment", cause)) != DUN_OK
+	    || how == LEDGER_IMPORT)
+		return rc;
+	char amount[MONEY_TEXT_MAX];
+	char *text = xasprintf("payment %s assigned, %s %s unapplied (%s)", pay.number,
+	    format_amount(pay.open, pay.currency, amount), pay.currency, how_names[how]);
+	struct ledger_activity a = {
+		.customer_id = customer_id,
+		.date = activity_today(pay.date),
+		.kind = "payment",
+		.who = ledger_user(),
+		.text = text,
+		.amount = pay.open,
+		.currency = pay.currency,
+	};
+	rc = ledger_activity_add(s, &a, NULL, cause);
+	free(text);
+	return rc;
+}
+
 int ledger_allocate_payment(struct store *s, int64_t payment_id, int64_t invoice_id,
     money_t amount, enum ledger_how how, int64_t *allocation_id, char **cause)
 {
@@ -178,15 +222,8 @@ int ledger_allocate_payment(struct store *s, int64_t payment_id, int64_t invoice
 	if (pay.customer_id != 0 && pay.customer_id != inv.customer_id)
 		return dun_fail(cause, DUN_EDATA, "payment \"%s\": belongs to another customer than invoice \"%s\"",
 		    pay.number, inv.number);
-	if (pay.customer_id == 0) {
-		sqlite3_stmt *st = store_stmt(s, "UPDATE payment SET customer_id = ?2 WHERE id = ?1");
-		sqlite3_bind_int64(st, 1, payment_id);
-		sqlite3_bind_int64(st, 2, inv.customer_id);
-		rc = store_step_done(st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
-			return store_error(s, "allocate", cause);
-	}
+	if (pay.customer_id == 0 && (rc = set_payment_customer(s, payment_id, inv.customer_id, "allocate", cause)) != DUN_OK)
+		return rc;
 	const char *date = later_date(pay.date, inv.date);
 	if ((rc = insert_allocation(s, &inv, payment_id, 0, amount, date, how, allocation_id, cause)) != DUN_OK)
 		return rc;

@@ -20,6 +20,14 @@ enum ledger_how { LEDGER_IMPORT, LEDGER_RULE, LEDGER_MANUAL };
  * *allocation_id (if not NULL) gets the new row's id. */
 int ledger_allocate_payment(struct store *s, int64_t payment_id, int64_t invoice_id,
     money_t amount, enum ledger_how how, int64_t *allocation_id, char **cause);
+/* Gives a payment with no customer yet to customer_id, all of its
+ * unapplied amount staying that customer's unapplied cash (a payment
+ * naming an invoice already paid). Nothing to do when it is that
+ * customer's already; refuses (DUN_EDATA) another customer's payment or a
+ * reversal. Writes an activity of kind "payment" when how is LEDGER_MANUAL
+ * or LEDGER_RULE. */
+int ledger_assign_payment(struct store *s, int64_t payment_id, int64_t customer_id, enum ledger_how how,
+    char **cause);
 /* The same for a credit note (an invoice of kind credit_note) applied to an
  * invoice of the same customer and currency. */
 int ledger_allocate_credit(struct store *s, int64_t credit_id, int64_t invoice_id,

@@ -6,8 +6,10 @@
  * PCRE2 pattern per digit-group shape seen in the ledger ("INV-2024-000123"
  * has the shape 4,6), tolerant of the letters, spaces, dashes, slashes and
  * zeros people put around the digits. A key found in the text that is no
- * open invoice's is ignored, so a date or an amount that looks like a
- * reference costs a lookup, not a wrong match. */
+ * open invoice's costs a lookup, not a wrong match: when the text names no
+ * open invoice at all, such keys are tried, rebuilt into invoice numbers
+ * of the ledger's shapes, as invoices already paid (a customer paying one
+ * twice), which still name the customer. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <ctype.h>
 #include <pcre2.h>
@@ -25,6 +27,8 @@
 #define SHAPES_MAX 4          /* digit-group shapes turned into patterns */
 #define GROUPS_MAX 4          /* digit groups in a shape */
 #define REFS_MAX 32           /* references kept from one text */
+#define MISSED_MAX 4          /* keys of one text naming no invoice in memory */
+#define KEY_MAX 40            /* bytes of such a key kept, its end included */
 #define SUBSET_ITEMS 24       /* open invoices the subset-sum looks at */
 #define SUBSET_BUDGET 20000   /* search nodes per payment */
 #define MATCH_LIMIT 100000    /* PCRE2 limits for user patterns on bank text */
@@ -63,6 +67,14 @@ struct refnode {
 	int next;
 };
 
+/* A digit-group shape of the ledger's references ("INV-2024-000123":
+ * 4,6). */
+struct shape {
+	int n, widths[GROUPS_MAX];
+	long count;
+	char template[48];         /* an invoice number of the shape, "" if none */
+};
+
 struct pattern {
 	pcre2_code *code;
 	bool jit;
@@ -82,6 +94,8 @@ struct matcher {
 	int *by_amount;            /* invoices sorted by their open amount at load */
 	struct pattern patterns[SHAPES_MAX + 16];
 	int npatterns;
+	struct shape shapes[SHAPES_MAX]; /* those of the first patterns */
+	int nshapes;
 	pcre2_code *rf;
 	pcre2_match_data *md;
 	pcre2_match_context *mctx;
@@ -340,27 +354,62 @@ static int shape_of(const char *s, int *widths)
 	return n;
 }
 
-struct shape {
-	int n, widths[GROUPS_MAX];
-	long count;
-};
-
-static void shape_count(struct shape *shapes, int *nshapes, const char *text)
+/* Counts text's shape; number says whether it is an invoice number (not a
+ * PO), the first of which becomes the shape's template. */
+static void shape_count(struct shape *shapes, int *nshapes, const char *text, bool number)
 {
 	struct shape s = { 0 };
 	s.n = shape_of(text, s.widths);
 	if (s.n == 0)
 		return;
-	for (int i = 0; i < *nshapes; i++) {
-		if (shapes[i].n == s.n && memcmp(shapes[i].widths, s.widths, sizeof s.widths) == 0) {
-			shapes[i].count++;
-			return;
+	struct shape *found = NULL;
+	for (int i = 0; i < *nshapes && found == NULL; i++)
+		if (shapes[i].n == s.n && memcmp(shapes[i].widths, s.widths, sizeof s.widths) == 0)
+			found = &shapes[i];
+	if (found == NULL && *nshapes < 64)
+		found = &shapes[(*nshapes)++];
+	else if (found == NULL)
+		return;
+	else
+		s = *found;
+	s.count++;
+	if (number && s.template[0] == '\0' && strlen(text) < sizeof s.template)
+		strcpy(s.template, text);
+	*found = s;
+}
+
+/* The invoice number of shape s whose digit groups are key's, each
+ * zero-padded to the shape's width, between the template's other
+ * characters ("2026.201" in "INV-2026-000123" is "INV-2026-000201");
+ * false when the shape has no template or the key does not fit it. */
+static bool shape_number(const struct shape *s, const char *key, char *out, size_t size)
+{
+	const char *t = s->template, *k = key;
+	size_t n = 0;
+	int g = 0;
+	if (*t == '\0')
+		return false;
+	while (*t != '\0') {
+		if (!isdigit((unsigned char)*t)) {
+			if (n + 1 >= size)
+				return false;
+			out[n++] = *t++;
+			continue;
 		}
+		while (isdigit((unsigned char)*t))
+			t++;
+		size_t len = strcspn(k, ".");
+		if (g == s->n || len == 0 || len > (size_t)s->widths[g] || n + (size_t)s->widths[g] >= size)
+			return false;
+		for (size_t z = len; z < (size_t)s->widths[g]; z++)
+			out[n++] = '0';
+		memcpy(out + n, k, len);
+		n += len;
+		k += len + (k[len] == '.');
+		g++;
 	}
-	if (*nshapes < 64) {
-		s.count = 1;
-		shapes[(*nshapes)++] = s;
-	}
+	out[n] = '\0';
+	return g == s->n && *k == '\0';
 }
 
 static pcre2_code *pattern_compile(const char *source, char *why, size_t size)
@@ -415,6 +464,7 @@ static int shape_patterns(struct matcher *m, struct shape *shapes, int nshapes, 
 		shapes[best] = shapes[--nshapes];
 		if (s.count * 100 < total)
 			break;
+		m->shapes[m->nshapes++] = s;
 		struct buf b = { 0 };
 		buf_puts(&b, "(?<![0-9])");
 		for (int g = 0; g < s.n; g++) {
@@ -519,11 +569,11 @@ int matcher_new(struct store *s, const char *extra_patterns, struct matcher **ou
 		if (m->customers[c].count++ == 0)
 			m->customers[c].first = m->ninvoices;
 		ref_add(m, inv->number, m->ninvoices);
-		shape_count(shapes, &nshapes, inv->number);
+		shape_count(shapes, &nshapes, inv->number, true);
 		const char *po = store_column_text(st, 3);
 		if (*po != '\0') {
 			ref_add(m, po, m->ninvoices);
-			shape_count(shapes, &nshapes, po);
+			shape_count(shapes, &nshapes, po, false);
 		}
 		m->ninvoices++;
 	}
@@ -603,7 +653,24 @@ struct refs {
 	int items[REFS_MAX];
 	int n;
 	const char *currency;
+	int paid;                  /* an invoice open at load, taken since; -1 if none */
+	char missed[MISSED_MAX][KEY_MAX]; /* keys naming no invoice in memory */
+	int nmissed;
 };
+
+/* A key that named no open invoice: an invoice of the matcher's that was
+ * taken since it was built (in this run) is kept as paid; a key the
+ * matcher never loaded, for paid_find. */
+static void refs_miss(const struct matcher *m, struct refs *r, const char *key, int node)
+{
+	if (node < 0 && r->nmissed < MISSED_MAX && strlen(key) < KEY_MAX)
+		strcpy(r->missed[r->nmissed++], key);
+	for (; node >= 0 && r->paid < 0; node = m->nodes[node].next) {
+		const struct invoice *inv = &m->invoices[m->nodes[node].invoice];
+		if (inv->open <= 0 && strcmp(inv->currency, r->currency) == 0)
+			r->paid = m->nodes[node].invoice;
+	}
+}
 
 static void refs_add(const struct matcher *m, struct refs *r, int invoice)
 {
@@ -616,17 +683,22 @@ static void refs_add(const struct matcher *m, struct refs *r, int invoice)
 	r->items[r->n++] = invoice;
 }
 
-/* Adds the open invoices of key; with customer >= 0 only that customer's.
- * Returns how many were added. */
-static int refs_lookup(const struct matcher *m, struct refs *r, const char *key, int customer)
+/* Adds the open invoices of a key's first refnode; with customer >= 0
+ * only that customer's. Returns how many were added. */
+static int refs_add_nodes(const struct matcher *m, struct refs *r, int node, int customer)
 {
 	int before = r->n;
-	for (int node = table_get(&m->refs, key); node >= 0; node = m->nodes[node].next) {
+	for (; node >= 0; node = m->nodes[node].next) {
 		int invoice = m->nodes[node].invoice;
 		if (customer < 0 || m->invoices[invoice].customer == customer)
 			refs_add(m, r, invoice);
 	}
 	return r->n - before;
+}
+
+static int refs_lookup(const struct matcher *m, struct refs *r, const char *key, int customer)
+{
+	return refs_add_nodes(m, r, table_get(&m->refs, key), customer);
 }
 
 /* "INV-2024-0012 ET 0013", "2024/12 & 13", "INV 2024 120, 121": after a
@@ -690,8 +762,9 @@ static void scan(const struct matcher *m, struct refs *r, const char *text, size
 			}
 			char *key = match_reference_key(joined.data != NULL ? joined.data : "", joined.len);
 			int before = r->n;
-			if (*key != '\0')
-				refs_lookup(m, r, key, -1);
+			int node = *key != '\0' ? table_get(&m->refs, key) : -1;
+			if (*key != '\0' && refs_add_nodes(m, r, node, -1) == 0)
+				refs_miss(m, r, key, node);
 			if (r->n > before)
 				continuations(m, r, text, len, ov[1], key, m->invoices[r->items[before]].customer);
 			free(key);
@@ -809,6 +882,18 @@ static void reason(struct match_proposal *out, const char *what, enum evidence h
 		snprintf(out->reason, sizeof out->reason, "%s (%s)", what, evidence_text[how]);
 }
 
+/* Appends at most max bytes of text to the reason at at, as much as fits;
+ * returns where it ends. */
+static size_t reason_put(struct match_proposal *out, size_t at, const char *text, size_t max)
+{
+	size_t n = strnlen(text, max);
+	if (at + n >= sizeof out->reason)
+		n = sizeof out->reason - 1 - at;
+	memcpy(out->reason + at, text, n);
+	out->reason[at + n] = '\0';
+	return at + n;
+}
+
 /* Who the payer is, from the payment itself, then the learned account,
  * then the name. */
 static int payer_of(const struct matcher *m, const struct match_payment *p, const char *name, enum evidence *how)
@@ -904,6 +989,16 @@ static int by_index(const void *a, const void *b)
 	return *(const int *)a - *(const int *)b;
 }
 
+/* Whether the payer (found by how, -1 when unknown) or its name is the
+ * customer a reference names. */
+static bool corroborates(const struct matcher *m, int customer, int payer, enum evidence how, const char *payer_norm)
+{
+	bool same_name = false;
+	for (int c = how == BY_NAME ? payer : -1; c >= 0; c = m->customers[c].next_same)
+		same_name |= c == customer;
+	return payer == customer || same_name || names_agree(payer_norm, m->customers[customer].norm);
+}
+
 static void propose_references(const struct matcher *m, const struct match_payment *p, struct refs *r,
     int payer, enum evidence how, const char *payer_norm, struct match_proposal *out)
 {
@@ -919,10 +1014,7 @@ static void propose_references(const struct matcher *m, const struct match_payme
 			r->items[n++] = r->items[i];
 	r->n = n;
 	qsort(r->items, (size_t)r->n, sizeof r->items[0], by_index); /* oldest first */
-	bool same_name = false;
-	for (int c = how == BY_NAME ? payer : -1; c >= 0; c = m->customers[c].next_same)
-		same_name |= c == customer;
-	bool corroborated = payer == customer || same_name || names_agree(payer_norm, m->customers[customer].norm);
+	bool corroborated = corroborates(m, customer, payer, how, payer_norm);
 	bool conflict = payer >= 0 && !corroborated;
 	money_t sum = 0;
 	for (int i = 0; i < r->n; i++)
@@ -1051,13 +1143,96 @@ static void propose_amount(const struct matcher *m, const struct match_payment *
 	reason(out, "no reference, payer unknown", BY_NONE);
 }
 
+/* An invoice already paid that a text names. */
+struct paid {
+	int customer;
+	const char *number;        /* the matcher's, or in text */
+	char text[64];
+	money_t amount;            /* its amount (the open amount it had, when taken in this run) */
+};
+
+static const char sql_number[] =
+	"SELECT customer_id, currency, amount, open_amount FROM invoice WHERE number = ?1 AND kind = 'invoice'";
+
+/* The first invoice already paid, in the payment's currency, that the
+ * text's keys name: one taken in this run, else (one indexed lookup per
+ * shape a key fits) one paid before the matcher was built. */
+static bool paid_find(const struct matcher *m, const struct match_payment *p, const struct refs *r, struct paid *out)
+{
+	if (r->paid >= 0) {
+		const struct invoice *inv = &m->invoices[r->paid];
+		out->customer = inv->customer;
+		out->number = inv->number;
+		out->amount = inv->loaded;
+		return true;
+	}
+	for (int k = 0; k < r->nmissed; k++) {
+		for (int i = 0; i < m->nshapes; i++) {
+			if (!shape_number(&m->shapes[i], r->missed[k], out->text, sizeof out->text))
+				continue;
+			sqlite3_stmt *st = store_stmt(m->store, sql_number);
+			store_bind_text(st, 1, out->text);
+			bool found = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 3) == 0
+			    && strcmp(store_column_text(st, 1), p->currency) == 0
+			    && (out->customer = customer_index(m, sqlite3_column_int64(st, 0))) >= 0;
+			if (found) {
+				out->number = out->text; /* the number as built is the number stored */
+				out->amount = sqlite3_column_int64(st, 2);
+			}
+			sqlite3_reset(st);
+			if (found)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* The text names only invoices already paid (a customer paying one
+ * twice): the reference still names the customer, whose unapplied cash
+ * the money becomes, with nothing allocated, unless the payer is another
+ * customer (then the reference is more likely mistyped) or the proposal
+ * so far gives all of it to that customer's open invoices. Sure when the
+ * payer agrees or the amount is the paid invoice's own; else it only
+ * replaces a proposal that allocates nothing (a mistyped reference may
+ * name a paid invoice while the amount finds the right one). */
+static void propose_paid(const struct matcher *m, const struct match_payment *p, const struct refs *r,
+    int payer, enum evidence how, const char *payer_norm, struct match_proposal *out)
+{
+	struct paid paid;
+	if (!paid_find(m, p, r, &paid))
+		return;
+	int customer = paid.customer;
+	bool corroborated = corroborates(m, customer, payer, how, payer_norm);
+	bool sure = corroborated || paid.amount == p->unapplied;
+	if ((payer >= 0 && !corroborated) || (out->customer_id == m->customers[customer].id && out->unapplied == 0)
+	    || (!sure && out->nallocations > 0))
+		return;
+	out->nallocations = 0;
+	out->unapplied = p->unapplied;
+	out->customer_id = m->customers[customer].id;
+	out->customer_code = m->customers[customer].code;
+	out->confidence = sure ? 93 : 80;
+	/* Put together by hand, not by snprintf: on a statement paying its
+	 * invoices twice over this runs for most lines, and snprintf would be
+	 * 2% of the run. */
+	enum evidence shown = !corroborated ? BY_NONE : how != BY_NONE ? how : BY_NAME;
+	size_t at = reason_put(out, 0, "reference ", sizeof out->reason);
+	at = reason_put(out, at, paid.number, 40);
+	at = reason_put(out, at, " already paid", sizeof out->reason);
+	if (shown != BY_NONE) {
+		at = reason_put(out, at, " (", 2);
+		at = reason_put(out, at, evidence_text[shown], sizeof out->reason);
+		reason_put(out, at, ")", 1);
+	}
+}
+
 void matcher_propose(struct matcher *m, const struct match_payment *p, struct match_proposal *out)
 {
 	memset(out, 0, sizeof *out);
 	out->payment_id = p->id;
 	out->unapplied = p->unapplied;
 	out->customer_code = "";
-	struct refs r = { .n = 0, .currency = p->currency };
+	struct refs r = { .n = 0, .currency = p->currency, .paid = -1 };
 	scan(m, &r, p->remittance, strlen(p->remittance), true);
 	enum evidence how;
 	char *name = match_name_normalise(p->payer_name);
@@ -1075,11 +1250,24 @@ void matcher_propose(struct matcher *m, const struct match_payment *p, struct ma
 		propose_customer(m, p, payer, how, out);
 	else
 		propose_amount(m, p, out);
+	/* Invoices already paid only name a customer: not needed by a payment
+	 * that has its customer (its rest is that customer's cash already),
+	 * nor by a known payer whose open invoices take it all. */
+	if (r.n == 0 && (r.paid >= 0 || r.nmissed > 0) && how != BY_PAYMENT
+	    && !(payer >= 0 && out->nallocations > 0 && out->unapplied == 0))
+		propose_paid(m, p, &r, payer, how, name, out);
 	free(name);
+}
+
+bool match_assigns(const struct match_proposal *p)
+{
+	return p->nallocations == 0 && p->customer_id != 0 && p->confidence > 0;
 }
 
 int matcher_apply(struct matcher *m, const struct match_proposal *p, bool write, char **cause)
 {
+	if (write && match_assigns(p))
+		return ledger_assign_payment(m->store, p->payment_id, p->customer_id, LEDGER_RULE, cause);
 	for (int i = 0; i < p->nallocations; i++) {
 		const struct match_allocation *a = &p->allocations[i];
 		if (write) {
@@ -1176,7 +1364,8 @@ int match_run(struct store *s, const char *extra_patterns, int threshold, bool a
 		/* Taken also without apply (in the matcher's memory only) so
 		 * that a later payment never proposes what an earlier one takes:
 		 * the rows are the same with and without apply. */
-		bool applied = proposal.nallocations > 0 && proposal.confidence >= threshold;
+		bool applied = proposal.confidence >= threshold
+		    && (proposal.nallocations > 0 || (match_assigns(&proposal) && pays[i].customer_id == 0));
 		if (applied)
 			rc = matcher_apply(m, &proposal, apply, cause);
 		if (rc == DUN_OK)
@@ -1265,12 +1454,14 @@ int match_pick_parse(struct store *s, int64_t payment_id, const char *text,
 	return rc;
 }
 
-int match_apply_manual(struct store *s, int64_t payment_id, const int64_t *invoice_ids, const money_t *amounts,
-    int n, day_t today, char **cause)
+int match_apply_manual(struct store *s, int64_t payment_id, int64_t customer_id, const int64_t *invoice_ids,
+    const money_t *amounts, int n, day_t today, char **cause)
 {
 	int rc = store_begin(s, cause);
 	if (rc != DUN_OK)
 		return rc;
+	if (customer_id != 0)
+		rc = ledger_assign_payment(s, payment_id, customer_id, LEDGER_MANUAL, cause);
 	for (int i = 0; i < n && rc == DUN_OK; i++)
 		rc = ledger_allocate_payment(s, payment_id, invoice_ids[i], amounts[i], LEDGER_MANUAL, NULL, cause);
 	if (rc == DUN_OK) {

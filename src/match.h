@@ -5,8 +5,10 @@
  * account, normalised payer name), then propose allocations: the referenced
  * invoices; one open invoice of that amount; a combination of the
  * customer's open invoices summing to the amount (bounded search, oldest
- * first); else a partial allocation oldest first. Each proposal has a
- * confidence in hundredths and a reason.
+ * first); else a partial allocation oldest first. A remittance naming only
+ * invoices already paid still names their customer: the payment becomes
+ * that customer's unapplied cash. Each proposal has a confidence in
+ * hundredths and a reason.
  *
  * A matcher reads the open invoices, customers and payer accounts once
  * (memory grows with the open items, not the history) and keeps them in
@@ -67,13 +69,19 @@ void matcher_free(struct matcher *m);
 /* Proposes allocations for one payment (never fails: a payment nothing
  * fits gets a proposal with no allocation and confidence 0). */
 void matcher_propose(struct matcher *m, const struct match_payment *p, struct match_proposal *out);
+/* Whether a proposal gives the payment to its customer with nothing
+ * allocated (the remittance names an invoice of the customer already
+ * paid): all of the money becomes the customer's unapplied cash. */
+bool match_assigns(const struct match_proposal *p);
 /* Takes a proposal's amounts from the matcher's open amounts and, with
- * write, allocates them as rule-based allocations (inside the caller's
+ * write, allocates them as rule-based allocations, or gives the payment
+ * to the customer when the proposal assigns it (inside the caller's
  * transaction). */
 int matcher_apply(struct matcher *m, const struct match_proposal *p, bool write, char **cause);
 
 /* Runs over every unapplied payment (positive, not reversed), oldest
- * first: each proposal at or above threshold is taken, so that later
+ * first: each proposal at or above threshold is taken (one that assigns
+ * a payment with no customer yet included), so that later
  * payments see what earlier ones took, and with apply written, all in one
  * transaction; without apply the same proposals are computed and nothing
  * is written. row is called for each payment with whether it was
@@ -82,11 +90,13 @@ int match_run(struct store *s, const char *extra_patterns, int threshold, bool a
     void (*row)(void *arg, const struct match_payment *p, const struct match_proposal *proposal, bool applied),
     void *arg, char **cause);
 
-/* A person's match (the TUI's matching view): allocates the amounts to the
- * invoices (as "manual"), in its own transaction, and teaches the payer
- * account so that the next payment from it finds its customer. */
-int match_apply_manual(struct store *s, int64_t payment_id, const int64_t *invoice_ids, const money_t *amounts,
-    int n, day_t today, char **cause);
+/* A person's match (the TUI's matching view): gives the payment to
+ * customer_id first unless it is 0 (with no invoice, all of it stays that
+ * customer's unapplied cash), allocates the amounts to the invoices (as
+ * "manual"), in its own transaction, and teaches the payer account so
+ * that the next payment from it finds its customer. */
+int match_apply_manual(struct store *s, int64_t payment_id, int64_t customer_id, const int64_t *invoice_ids,
+    const money_t *amounts, int n, day_t today, char **cause);
 
 /* Reads a person's own choice for a payment (the matching view's pick and
  * split): invoice numbers separated by spaces, each optionally followed by

@@ -1,7 +1,9 @@
 /* View 6, matching: the unapplied payments, oldest first, each with the
  * matcher's best proposal (invoices, confidence, reason). `a` (or Enter)
  * accepts the proposal as a person's match, which also teaches the payer
- * account; `n` leaves the payment unapplied and moves on; `o` opens the
+ * account (a proposal with a customer and no invoice, the remittance
+ * naming one already paid, keeps the payment as the customer's unapplied
+ * cash); `n` leaves the payment unapplied and moves on; `o` opens the
  * proposal's customer. The matcher (the open invoices in memory) is built
  * when the view opens and again after a change. */
 #include <curses.h>
@@ -91,9 +93,11 @@ static void read_row(struct list *l, sqlite3_stmt *st, struct list_row *row)
 		row->customer_id = m.customer_id;
 		row->cell[3] = list_cell("%d.%02d", m.confidence / 100, m.confidence % 100);
 		row->cell[4] = xstrdup(m.customer_code);
-		row->cell[5] = invoices.data != NULL ? buf_take(&invoices) : xstrdup("");
+		row->cell[5] = invoices.data != NULL ? buf_take(&invoices) : xstrdup(match_assigns(&m) ? "unapplied cash" : "");
 		row->cell[8] = xstrdup(m.reason);
-		row->style = m.nallocations == 0 ? STYLE_OVERDUE : STYLE_NORMAL;
+		/* Nothing proposed stands out; a payment kept as a customer's
+		 * unapplied cash is a proposal like any other. */
+		row->style = m.nallocations == 0 && !match_assigns(&m) ? STYLE_OVERDUE : STYLE_NORMAL;
 	} else {
 		for (int i = 3; i <= 8; i++)
 			if (i != 6 && i != 7)
@@ -170,7 +174,8 @@ static int accept(struct ui *ui, struct matching *mv)
 	}
 	sqlite3_reset(st);
 	free(remittance);
-	if (m.nallocations == 0) {
+	bool assigns = match_assigns(&m);
+	if (m.nallocations == 0 && !assigns) {
 		ui_message(ui, true, "nothing to accept: %s", row->cell[1]);
 		return UI_REDRAW;
 	}
@@ -181,13 +186,17 @@ static int accept(struct ui *ui, struct matching *mv)
 		amounts[i] = m.allocations[i].amount;
 	}
 	char *cause = NULL;
-	if (match_apply_manual(ui->store, m.payment_id, ids, amounts, m.nallocations, ui->ctx->today, &cause) != DUN_OK) {
+	if (match_apply_manual(ui->store, m.payment_id, assigns ? m.customer_id : 0, ids, amounts, m.nallocations,
+	    ui->ctx->today, &cause) != DUN_OK) {
 		ui_message(ui, true, "%s", cause);
 		free(cause);
 		return UI_REDRAW;
 	}
-	ui_message(ui, false, "%s matched to %d invoice%s of %s", row->cell[1], m.nallocations,
-	    m.nallocations > 1 ? "s" : "", m.customer_code);
+	if (assigns)
+		ui_message(ui, false, "%s kept as unapplied cash of %s", row->cell[1], m.customer_code);
+	else
+		ui_message(ui, false, "%s matched to %d invoice%s of %s", row->cell[1], m.nallocations,
+		    m.nallocations > 1 ? "s" : "", m.customer_code);
 	action_undo_forget(ui);
 	return UI_REDRAW | UI_RELOAD;
 }
@@ -223,7 +232,7 @@ static int submit_pick(struct ui *ui, struct form *f)
 	char *cause = NULL;
 	int rc = match_pick_parse(p->store, p->payment_id, form_value(f, 0), ids, amounts, &n, &cause);
 	if (rc == DUN_OK)
-		rc = match_apply_manual(ui->store, p->payment_id, ids, amounts, n, ui->ctx->today, &cause);
+		rc = match_apply_manual(ui->store, p->payment_id, 0, ids, amounts, n, ui->ctx->today, &cause);
 	if (rc != DUN_OK) {
 		snprintf(f->why, sizeof f->why, "%s", cause);
 		free(cause);

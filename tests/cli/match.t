@@ -2,9 +2,11 @@
 # `dun match`: proposals by reference (with continuations, RF creditor
 # references, [match] patterns), by payer name and amount, oldest invoices,
 # a combination, an unknown payer; --apply applies what reaches the
-# threshold in one transaction and a second run sees only what is left.
+# threshold in one transaction and a second run sees only what is left;
+# a remittance naming only invoices already paid still names the customer,
+# whose unapplied cash the money becomes.
 . "$top_srcdir/tests/lib.sh"
-plan 10
+plan 14
 data="$top_srcdir/tests/cli/data"
 "$DUN" --db "$DB" init >/dev/null
 "$DUN" --db "$DB" import customers "$data/match/customers.csv" >/dev/null
@@ -71,3 +73,35 @@ expect "a payment its bank reversed, and the reversal, are not matched" 0 \
 'payment,date,amount,customer,invoices,confidence,reason,applied
 M3,2026-11-21,42.00,,,0.00,"no reference, payer unknown",no' \
 	"$DUN" --db "$DB" match
+
+# Paid twice: T1 cites INV-2026-0040 (paid by an earlier statement; for
+# exactly its amount), T3 INV-2026-0023 like T2 before it in the same run;
+# T4 a paid invoice of ACME from a stranger, for another amount (not sure
+# enough); T5 a paid invoice of ACME from UMBRELLA, a customer itself (a
+# mistyped reference, more likely).
+"$DUN" --db "$DB" import bank "$data/match/twice.sta" >/dev/null
+paid_twice='M3,2026-11-21,42.00,,,0.00,"no reference, payer unknown",no
+T1,2026-11-22,450.00,MULLER,,0.93,reference INV-2026-0040 already paid,APPLIED
+T2,2026-11-22,300.00,GLOBEX,INV-2026-0023,0.99,reference (payer name),APPLIED
+T3,2026-11-22,300.00,GLOBEX,,0.93,reference INV-2026-0023 already paid (payer name),APPLIED
+T4,2026-11-22,55.00,ACME,,0.80,reference INV-2026-0012 already paid,no
+T5,2026-11-22,70.00,UMBRELLA,,0.00,no open invoice (payer name),no'
+expect "a reference to an invoice already paid names its customer, with nothing allocated" 0 \
+	"payment,date,amount,customer,invoices,confidence,reason,applied
+$(echo "$paid_twice" | sed 's/APPLIED$/no/')" \
+	"$DUN" --db "$DB" match
+expect "--apply gives such a payment to the customer" 0 \
+	"payment,date,amount,customer,invoices,confidence,reason,applied
+$(echo "$paid_twice" | sed 's/APPLIED$/yes/')" \
+	"$DUN" --db "$DB" match --apply
+expect "all of it stays the customer's unapplied cash, with an activity" 0 \
+'T1|MULLER|45000|payment T1 assigned, 450.00 EUR unapplied (rule)
+T3|GLOBEX|30000|payment T3 assigned, 300.00 EUR unapplied (rule)
+T4||5500|' \
+	sql "SELECT p.reference, coalesce(c.code, ''), p.unapplied, coalesce(a.text, '') FROM payment p
+	LEFT JOIN customer c ON c.id = p.customer_id LEFT JOIN activity a ON a.kind = 'payment' AND a.text LIKE 'payment ' || p.reference || ' %'
+	WHERE p.reference IN ('T1', 'T3', 'T4') ORDER BY p.reference"
+expect "the next run sees them as their customers' cash, nothing open to take it" 0 \
+'T1,2026-11-22,450.00,MULLER,,0.00,no open invoice (payment'"'"'s customer),no
+T3,2026-11-22,300.00,GLOBEX,,0.00,no open invoice (payment'"'"'s customer),no' \
+	sh -c "'$DUN' --db '$DB' match --apply | grep -E '^T[13],'"

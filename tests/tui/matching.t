@@ -1,9 +1,11 @@
 #!/bin/sh
 # View 6, matching: the unapplied payments with their best proposals; `a`
 # accepts one as a person's match (allocations "manual", the payer account
-# learned), `n` leaves one unapplied, `p` picks invoices by hand and splits.
+# learned), `n` leaves one unapplied, `p` picks invoices by hand and splits;
+# a payment naming an invoice already paid is kept as its customer's
+# unapplied cash.
 . "$top_srcdir/tests/tui/lib.sh"
-plan 13
+plan 18
 data="$top_srcdir/tests/cli/data"
 "$DUN" --db "$DB" init >/dev/null
 "$DUN" --db "$DB" import customers "$data/match/customers.csv" >/dev/null
@@ -36,3 +38,18 @@ tui_keys Enter
 tui_wait "the pick is applied" "matched by hand to 1 invoice"
 expect "150.00 of the 200.00 payment goes to the picked invoice, 50.00 stays unapplied" 0 "15000|5000" \
 	sql "SELECT a.amount, p.unapplied FROM allocation a JOIN payment p ON p.id = a.payment_id JOIN invoice i ON i.id = a.invoice_id WHERE i.number = 'INV-2026-0023'"
+
+# T4 names INV 2026 12, paid by E2E-ACME-1 above: ACME's, nothing to
+# allocate (not sure enough for --apply: a stranger, another amount).
+"$DUN" --db "$DB" import bank "$data/match/twice.sta" >/dev/null
+tui_start 120 24 --db "$DB"
+tui_keys 6
+tui_wait "the view opens on the new statement too" "Unapplied payments 1/8"
+tui_wait_re "a payment naming a paid invoice proposes its customer's unapplied cash" \
+	"T4 +55\.00 0\.80 ACME +unapplied cash +JANE DOE +INV 2026 12 +reference"
+tui_keys j j j j j j
+tui_wait "on T4" "Unapplied payments 7/8"
+tui_keys a
+tui_wait "a keeps it as ACME's unapplied cash" "T4 kept as unapplied cash of ACME"
+expect "the payment is ACME's, all of it unapplied, with nothing allocated" 0 "ACME|5500|0" \
+	sql "SELECT c.code, p.unapplied, (SELECT count(*) FROM allocation WHERE payment_id = p.id) FROM payment p JOIN customer c ON c.id = p.customer_id WHERE p.reference = 'T4'"

@@ -1,6 +1,6 @@
 /* Matching: reference keys, RF check digits, name normalisation, the
- * proposals' order on a small ledger, and a manual match teaching the
- * payer account. */
+ * proposals' order on a small ledger, a reference to an invoice already
+ * paid, and a manual match teaching the payer account. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include "ledger.h"
 #include "ledger_fixture.h"
 #include "match.h"
 #include "status.h"
@@ -112,7 +113,7 @@ static void test_proposals(void **state)
 	/* A person matches P2; its payer account then names the customer. */
 	int64_t inv3 = fixture_int(&f, "SELECT id FROM invoice WHERE number = 'INV-2026-000003'");
 	money_t amount = 40000;
-	assert_int_equal(match_apply_manual(f.store, p2, &inv3, &amount, 1, date_from_ymd(2026, 4, 5), &cause), DUN_OK);
+	assert_int_equal(match_apply_manual(f.store, p2, 0, &inv3, &amount, 1, date_from_ymd(2026, 4, 5), &cause), DUN_OK);
 	assert_int_equal(fixture_int(&f, "SELECT count(*) FROM payer_account WHERE account = 'FR76X' AND customer_id = 1"), 1);
 	assert_int_equal(fixture_int(&f, "SELECT count(*) FROM allocation WHERE how = 'manual'"), 1);
 	fixture_payment(&f, 0, "P4", "2026-04-06", "EUR", 20000);
@@ -145,6 +146,45 @@ static void test_payment_customer_wins(void **state)
 	fixture_close(&f);
 }
 
+/* A remittance naming only an invoice already paid (a customer paying it
+ * twice) names its customer: nothing allocated, the money that customer's
+ * unapplied cash; unless the payer's own open invoice takes it all. */
+static void test_paid_twice(void **state)
+{
+	(void)state;
+	struct fixture f;
+	fixture_open(&f);
+	int64_t acme = fixture_customer(&f, "ACME", "", "");
+	fixture_exec(&f, "UPDATE customer SET name = 'Acme SAS' WHERE code = 'ACME'");
+	int64_t inv1 = fixture_invoice(&f, acme, "INV-2026-000001", "2026-01-01", NULL, "EUR", 10000);
+	fixture_invoice(&f, acme, "INV-2026-000002", "2026-02-01", NULL, "EUR", 20000);
+	int64_t p0 = fixture_payment(&f, 0, "P0", "2026-03-01", "EUR", 10000);
+	char *cause = NULL;
+	assert_int_equal(ledger_allocate_payment(f.store, p0, inv1, 10000, LEDGER_IMPORT, NULL, &cause), DUN_OK);
+	int64_t p1 = fixture_payment(&f, 0, "P1", "2026-04-01", "EUR", 10000);
+	fixture_payment(&f, 0, "P2", "2026-04-02", "EUR", 20000);
+	int64_t p3 = fixture_payment(&f, 0, "P3", "2026-04-03", "EUR", 7000);
+	fixture_exec(&f, "UPDATE payment SET remittance = 'inv 2026/1' WHERE reference IN ('P1', 'P2', 'P3')");
+	fixture_exec(&f, "UPDATE payment SET payer_name = 'ACME' WHERE reference = 'P2'");
+	struct rows rows = { 0 };
+	assert_int_equal(match_run(f.store, NULL, MATCH_DEFAULT_THRESHOLD, true, collect, &rows, &cause), DUN_OK);
+	assert_int_equal(rows.n, 3);
+	/* The number rebuilt from the ledger's shape "INV-2026-000002". */
+	assert_string_equal(rows.text[0], "P1 ACME 93 yes [reference INV-2026-000001 already paid]:");
+	assert_string_equal(rows.text[1], "P2 ACME 90 yes [amount (payer name)]: INV-2026-000002=20000");
+	/* Another amount from a stranger: the customer, not sure enough. */
+	assert_string_equal(rows.text[2], "P3 ACME 80 no [reference INV-2026-000001 already paid]:");
+	assert_int_equal(fixture_int(&f, "SELECT customer_id FROM payment WHERE reference = 'P1'"), acme);
+	assert_int_equal(fixture_int(&f, "SELECT unapplied FROM payment WHERE reference = 'P1'"), 10000);
+	assert_int_equal(fixture_int(&f, "SELECT count(*) FROM allocation"), 2);
+	/* A person accepts P3 as ACME's unapplied cash (the matching view). */
+	assert_int_equal(match_apply_manual(f.store, p3, acme, NULL, NULL, 0, date_from_ymd(2026, 4, 5), &cause), DUN_OK);
+	assert_int_equal(fixture_int(&f, "SELECT count(*) FROM payment WHERE reference = 'P3' AND customer_id = 1 AND unapplied = 7000"), 1);
+	assert_int_equal(fixture_int(&f, "SELECT count(*) FROM activity WHERE kind = 'payment' AND text LIKE '%(manual)'"), 1);
+	(void)p1;
+	fixture_close(&f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -153,6 +193,7 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_proposals),
 		cmocka_unit_test(test_payment_customer_wins),
+		cmocka_unit_test(test_paid_twice),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
