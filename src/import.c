@@ -933,15 +933,14 @@ static int payment_invoices(struct import *imp, int64_t *ids, int *count)
 static const char sql_payment_insert[] =
     "INSERT INTO payment (reference, date, amount, currency, method, payer_name, payer_account, remittance,"
     " customer_id, unapplied, source) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?3, 'csv')";
-/* A CSV payment is its reference on its date: the same row again is the
- * same payment, a changed amount corrects it (bank lines, with their
- * account, are the bank import's). */
+/* A payment is its reference, date and amount, as a bank line is (SPEC
+ * §5): two cheques with one reference on one day are two payments. */
 static const char sql_payment_get[] =
-    "SELECT id, currency, method, payer_name, payer_account, remittance, customer_id, amount, unapplied FROM payment"
-    " WHERE account = '' AND reference = ?1 AND date = ?2 ORDER BY id LIMIT 1";
+    "SELECT id, currency, method, payer_name, payer_account, remittance, customer_id FROM payment"
+    " WHERE account = '' AND reference = ?1 AND date = ?2 AND amount = ?3";
 static const char sql_payment_update[] =
     "UPDATE payment SET method = ?2, payer_name = ?3, payer_account = ?4, remittance = ?5,"
-    " customer_id = coalesce(?6, customer_id), amount = ?7, unapplied = ?8 WHERE id = ?1";
+    " customer_id = coalesce(?6, customer_id) WHERE id = ?1";
 
 /* Allocates the payment to the listed invoices in order, each up to its
  * open amount, until the payment is used up; pairs already allocated (a
@@ -997,15 +996,19 @@ static int payment_activity(struct import *imp, int64_t payment_id, day_t date, 
 	return rc;
 }
 
-/* The row's method, payer, account and remittance at first..first + 3,
- * its customer (NULL when not given) at first + 4. */
-static void bind_payment_details(struct import *imp, sqlite3_stmt *st, int first, const struct customer_entry *customer)
+/* The row's method, payer, account and remittance (detail[], the
+ * ledger's where the file has no such column) at first..first + 3, its
+ * customer (NULL when not given) at first + 4. */
+static const int payment_details[] = {PA_METHOD, PA_PAYER, PA_ACCOUNT, PA_REMITTANCE};
+#define PAYMENT_DETAILS ((int)(sizeof payment_details / sizeof payment_details[0]))
+
+static void bind_payment_details(sqlite3_stmt *st, int first, const char *const *detail,
+    const struct customer_entry *customer)
 {
-	static const int columns[] = {PA_METHOD, PA_PAYER, PA_ACCOUNT, PA_REMITTANCE};
-	for (int i = 0; i < 4; i++)
-		bind_static(st, first + i, field(imp, columns[i]));
+	for (int i = 0; i < PAYMENT_DETAILS; i++)
+		bind_static(st, first + i, detail[i]);
 	if (customer != NULL)
-		sqlite3_bind_int64(st, first + 4, customer->id);
+		sqlite3_bind_int64(st, first + PAYMENT_DETAILS, customer->id);
 }
 
 static int import_payment(struct import *imp, enum outcome *outcome, char **cause)
@@ -1045,9 +1048,14 @@ static int import_payment(struct import *imp, enum outcome *outcome, char **caus
 		return row_fail(imp, PA_INVOICES, field(imp, PA_INVOICES), "a negative payment (a refund) is not allocated");
 
 	char date_text[DATE_TEXT_MAX];
+	const char *detail[PAYMENT_DETAILS];
+	char *kept[PAYMENT_DETAILS] = {0};
+	for (int i = 0; i < PAYMENT_DETAILS; i++)
+		detail[i] = field(imp, payment_details[i]);
 	sqlite3_stmt *st = store_stmt(imp->s, sql_payment_get);
 	bind_static(st, 1, reference);
 	bind_date(st, 2, date, date_text);
+	sqlite3_bind_int64(st, 3, amount);
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
 		sqlite3_reset(st);
@@ -1062,45 +1070,39 @@ static int import_payment(struct import *imp, enum outcome *outcome, char **caus
 		bind_date(st, 2, date, date_text);
 		sqlite3_bind_int64(st, 3, amount);
 		bind_static(st, 4, currency);
-		bind_payment_details(imp, st, 5, customer);
+		bind_payment_details(st, 5, detail, customer);
 		if ((status = row_step(imp, st, PA_REFERENCE, cause)) != DUN_OK)
 			return status;
 		*outcome = OUTCOME_INSERTED;
 		id = sqlite3_last_insert_rowid(store_db(imp->s));
 	} else {
 		id = sqlite3_column_int64(st, 0);
-		money_t old = sqlite3_column_int64(st, 7), used = old - sqlite3_column_int64(st, 8);
+		bool changed = customer != NULL && sqlite3_column_type(st, 6) == SQLITE_NULL;
+		for (int i = 0; i < PAYMENT_DETAILS; i++) {
+			if (!present(imp, payment_details[i]))
+				detail[i] = kept[i] = xstrdup(store_column_text(st, 2 + i));
+			changed = changed || strcmp(store_column_text(st, 2 + i), detail[i]) != 0;
+		}
 		if (strcmp(store_column_text(st, 1), currency) != 0)
 			status = row_fail(imp, PA_CURRENCY, currency, "payment %s is in %s; a currency cannot change",
 			    reference, store_column_text(st, 1));
 		else if (customer != NULL && sqlite3_column_type(st, 6) != SQLITE_NULL && sqlite3_column_int64(st, 6) != customer->id)
 			status = row_fail(imp, PA_CUSTOMER, customer->code, "payment %s belongs to another customer in the ledger",
 			    reference);
-		else if (amount != old && (amount >= 0 ? amount < used : used != 0)) {
-			char money[MONEY_TEXT_MAX];
-			status = row_fail(imp, PA_AMOUNT, field(imp, PA_AMOUNT), "below the %s already allocated from payment %s",
-			    money_format(used, exponent, money), reference);
-		}
-		bool changed = amount != old || strcmp(store_column_text(st, 2), field(imp, PA_METHOD)) != 0
-		    || strcmp(store_column_text(st, 3), field(imp, PA_PAYER)) != 0
-		    || strcmp(store_column_text(st, 4), field(imp, PA_ACCOUNT)) != 0
-		    || strcmp(store_column_text(st, 5), field(imp, PA_REMITTANCE)) != 0
-		    || (customer != NULL && sqlite3_column_type(st, 6) == SQLITE_NULL);
 		sqlite3_reset(st);
 		if (status == DUN_OK)
 			status = twice_in_file(imp, id, changed, PA_REFERENCE, cause);
-		if (status != DUN_OK)
-			return status;
 		*outcome = changed ? OUTCOME_UPDATED : OUTCOME_UNCHANGED;
-		if (changed) {
+		if (status == DUN_OK && changed) {
 			st = store_stmt(imp->s, sql_payment_update);
 			sqlite3_bind_int64(st, 1, id);
-			bind_payment_details(imp, st, 2, customer);
-			sqlite3_bind_int64(st, 7, amount);
-			sqlite3_bind_int64(st, 8, amount - used);
-			if ((status = row_step(imp, st, PA_REFERENCE, cause)) != DUN_OK)
-				return status;
+			bind_payment_details(st, 2, detail, customer);
+			status = row_step(imp, st, PA_REFERENCE, cause);
 		}
+		for (int i = 0; i < PAYMENT_DETAILS; i++)
+			free(kept[i]);
+		if (status != DUN_OK)
+			return status;
 	}
 	if ((status = allocate_payment(imp, id, ids, count, allocated, &nallocated, cause)) != DUN_OK)
 		return status;

@@ -2,9 +2,8 @@
 # Re-imports (SPEC §5: the same file changes nothing; a changed row updates
 # what may change and refuses what would break history): a file without
 # the optional columns keeps what the ledger has, a file that gives one row
-# twice with different values is refused, a CSV payment is its reference
-# on its date (a corrected amount updates it, never adds a second), and a
-# customer's scenario must exist.
+# twice with different values is refused (payments too, whose key stays
+# reference, date and amount), and a customer's scenario must exist.
 . "$top_srcdir/tests/lib.sh"
 plan 14
 cd "$TEST_DIR" || exit 1
@@ -37,22 +36,20 @@ printf 'number,customer,issue_date,amount\nZ1,ACME,2024-01-05,1.00\nZ1,ACME,2024
 expect "the same row twice is one invoice" 0 \
 	"imported 2 invoices (1 new, 0 updated, 1 unchanged)" "$DUN" --db "$DB" import invoices same.csv
 
-printf 'reference,date,amount,customer\nPP1,2026-11-01,1500.00,ACME\n' >p1.csv
+printf 'reference,date,amount,customer,method,payer,remittance\nPP1,2026-11-01,1500.00,ACME,transfer,ACME SA,INV W1\n' >p1.csv
 "$DUN" --db "$DB" import payments p1.csv >/dev/null
-printf 'reference,date,amount,customer\nPP1,2026-11-01,100.00,ACME\n' >p1b.csv
-expect "a payment's corrected amount updates it" 0 \
-	"imported 1 payment (0 new, 1 updated, 0 unchanged)" "$DUN" --db "$DB" import payments p1b.csv
-expect "one payment, the new amount, all of it unapplied" 0 "1|10000|10000" \
-	sql "SELECT count(*), amount, unapplied FROM payment WHERE reference = 'PP1'"
-printf 'reference,date,amount,customer,invoices\nPP2,2026-11-02,12.00,ACME,W1\n' >p2.csv
-"$DUN" --db "$DB" import payments p2.csv >/dev/null
-printf 'reference,date,amount,customer\nPP2,2026-11-02,5.00,ACME\n' >p2b.csv
-expect_err "an amount below what the payment already settles is refused" 1 \
-	"dun: p2b.csv:2: amount \"5.00\": below the 12.00 already allocated from payment PP2
-dun: p2b.csv: 1 bad row, nothing imported" "$DUN" --db "$DB" import payments p2b.csv
-printf 'reference,date,amount,customer\nPP1,2026-11-03,100.00,ACME\n' >p3.csv
-expect "the same reference on another date is another payment" 0 \
-	"imported 1 payment (1 new, 0 updated, 0 unchanged)" "$DUN" --db "$DB" import payments p3.csv
+printf 'reference,date,amount\nPP1,2026-11-01,1500.00\n' >p1b.csv
+expect "a payments file without the detail columns changes nothing" 0 \
+	"imported 1 payment (0 new, 0 updated, 1 unchanged)" "$DUN" --db "$DB" import payments p1b.csv
+expect "and keeps the payment's method, payer and remittance" 0 "transfer|ACME SA|INV W1" \
+	sql "SELECT method, payer_name, remittance FROM payment WHERE reference = 'PP1'"
+printf 'reference,date,amount,customer\nCHQ,2026-11-05,100.00,ACME\nCHQ,2026-11-05,50.00,ACME\n' >chq.csv
+expect "two cheques with one reference on one day are two payments (SPEC's key)" 0 \
+	"imported 2 payments (2 new, 0 updated, 0 unchanged)" "$DUN" --db "$DB" import payments chq.csv
+printf 'reference,date,amount,method\nPP2,2026-11-02,12.00,cheque\nPP2,2026-11-02,12.00,transfer\n' >p2.csv
+expect_err "a payment given twice with different details is refused" 1 \
+	"dun: p2.csv:3: reference \"PP2\": given twice in this file, with different values
+dun: p2.csv: 1 bad row, nothing imported" "$DUN" --db "$DB" import payments p2.csv
 
 printf 'code,name,scenario\nGAMMA,Gamma,gentle\nDELTA,Delta,gentel\n' >scenario.csv
 expect_err "a customer's scenario must exist" 1 \
