@@ -83,12 +83,25 @@ static int parse_word(struct customer_filter *f, const char *word, char **cause)
 int customer_filter_parse(const char *expr, struct customer_filter *f, char **cause)
 {
 	memset(f, 0, sizeof *f);
-	char *copy = xstrdup(expr), *save = NULL;
+	char *copy = xstrdup(expr);
 	struct buf text = {0};
 	int rc = DUN_OK;
-	for (char *word = strtok_r(copy, " \t", &save); word != NULL && rc == DUN_OK; word = strtok_r(NULL, " \t", &save)) {
+	/* Words between blanks; a word in double quotes keeps its blanks. No
+	 * escapes: a pattern's backslashes are the pattern's. */
+	for (char *p = copy; rc == DUN_OK;) {
+		p += strspn(p, " \t");
+		if (*p == '\0')
+			break;
+		bool quoted = *p == '"';
+		char *word = p + quoted, *end = quoted ? strchr(word, '"') : word + strcspn(word, " \t");
+		if (end == NULL) {
+			rc = dun_fail(cause, DUN_EUSAGE, "filter: a quote is not closed (%s)", p);
+			break;
+		}
+		p = *end ? end + 1 : end;
+		*end = '\0';
 		rc = parse_word(f, word, cause);
-		buf_printf(&text, "%s%s", text.len ? " " : "", word);
+		buf_printf(&text, quoted ? "%s\"%s\"" : "%s%s", text.len ? " " : "", word);
 	}
 	free(copy);
 	if (rc != DUN_OK || text.len == 0) {

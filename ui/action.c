@@ -566,6 +566,8 @@ int action_undo(struct ui *ui, int argc, char **argv)
 		ui->undo.before.today = ui->ctx->today;
 		ui->undo.before.who = ledger_user();
 		rc = customer_update(ui->store, &ui->undo.before, &cause);
+		if (rc == DUN_OK)
+			ui_rescore(ui, ui->undo.before.customer_id); /* the limit may have changed back */
 		break;
 	}
 	if (rc != DUN_OK) {

@@ -165,13 +165,9 @@ static int run_search_prev(struct ui *ui, int argc, char **argv)
  * clears the filter. A bad term leaves the filter as it was. */
 static int run_filter(struct ui *ui, int argc, char **argv)
 {
-	struct buf expr = {0};
-	for (int i = 1; i < argc; i++)
-		buf_printf(&expr, "%s%s", i > 1 ? " " : "", argv[i]);
 	struct customer_filter f;
 	char *cause = NULL;
-	int rc = customer_filter_parse(expr.data ? expr.data : "", &f, &cause);
-	buf_free(&expr);
+	int rc = customer_filter_parse(argc > 1 ? argv[1] : "", &f, &cause);
 	if (rc != DUN_OK) {
 		ui_message(ui, true, "%s", cause);
 		free(cause);
@@ -193,29 +189,30 @@ static int run_prompt(struct ui *ui, int argc, char **argv);
 static int run_search(struct ui *ui, int argc, char **argv);
 
 const struct ui_command ui_commands[] = {
-	{"view", "N|NAME", "show a view: 1 call list, 2 customers, 3 aging, 4 disputes, 5 outbox, 6 matching, 7 forecast", run_view},
-	{"back", "", "back out of the view; quit from the first one", run_back},
-	{"quit", "", "leave dun", run_quit},
-	{"as-of", "YYYY-MM-DD", "compute every figure as of this date", run_as_of},
-	{"buckets", "30,60,90,120", "aging bucket edges in days", run_buckets},
-	{"basis", "due|invoice", "age by days past due or days since issue", run_basis},
-	{"goto", "CODE", "open a customer", run_goto},
-	{"search", "", "search customer codes, names and invoice numbers (PCRE2)", run_search},
-	{"search-next", "", "the next match", run_search_next},
-	{"search-prev", "", "the previous match", run_search_prev},
-	{"filter", "[TERM...]", "narrow the customers (f): profile= class= collector= segment= overdue PATTERN", run_filter},
-	{"prompt", "[TEXT]", "the command line (TEXT typed in): UI commands and every CLI command", run_prompt},
-	{"call", "", "log a call with its outcome", action_call},
-	{"note", "", "add a note to the customer's history", action_note},
-	{"promise", "", "record a promise to pay (date, amount, invoices)", action_promise},
-	{"dispute", "", "open or resolve a dispute on the selected invoice", action_dispute},
-	{"allocate", "", "allocate an unapplied payment to the selected invoice", action_allocate},
-	{"edit", "", "edit the customer's contact, collector, segment, limit, terms", action_edit},
-	{"undo", "", "undo the last action when it is safe", action_undo},
-	{"statement", "", "export the customer's statement of account (.xlsx)", action_statement},
-	{"refresh", "", "read the ledger again and redraw", run_refresh},
-	{"help", "", "this screen", run_help},
-	{NULL, NULL, NULL, NULL},
+	{"view", "N|NAME", "show a view: 1 call list, 2 customers, 3 aging, 4 disputes, 5 outbox, 6 matching, 7 forecast", run_view, false},
+	{"back", "", "back out of the view; quit from the first one", run_back, false},
+	{"quit", "", "leave dun", run_quit, false},
+	{"as-of", "YYYY-MM-DD", "compute every figure as of this date", run_as_of, false},
+	{"buckets", "30,60,90,120", "aging bucket edges in days", run_buckets, false},
+	{"basis", "due|invoice", "age by days past due or days since issue", run_basis, false},
+	{"goto", "CODE", "open a customer", run_goto, false},
+	{"search", "", "search customer codes, names and invoice numbers (PCRE2)", run_search, false},
+	{"search-next", "", "the next match", run_search_next, false},
+	{"search-prev", "", "the previous match", run_search_prev, false},
+	{"filter", "[TERM...]", "narrow the customers (f): profile= class= collector= segment= overdue PATTERN (\"in quotes\" with spaces)",
+	    run_filter, true},
+	{"prompt", "[TEXT]", "the command line (TEXT typed in): UI commands and every CLI command", run_prompt, false},
+	{"call", "", "log a call with its outcome", action_call, false},
+	{"note", "", "add a note to the customer's history", action_note, false},
+	{"promise", "", "record a promise to pay (date, amount, invoices)", action_promise, false},
+	{"dispute", "", "open or resolve a dispute on the selected invoice", action_dispute, false},
+	{"allocate", "", "allocate an unapplied payment to the selected invoice", action_allocate, false},
+	{"edit", "", "edit the customer's contact, collector, segment, limit, terms", action_edit, false},
+	{"undo", "", "undo the last action when it is safe", action_undo, false},
+	{"statement", "", "export the customer's statement of account (.xlsx)", action_statement, false},
+	{"refresh", "", "read the ledger again and redraw", run_refresh, false},
+	{"help", "", "this screen", run_help, false},
+	{NULL, NULL, NULL, NULL, false},
 };
 
 static const struct {
@@ -287,6 +284,17 @@ void ui_command(struct ui *ui, const char *line)
 		return;
 	}
 	const struct ui_command *uc = ui_command_find(argv[0]);
+	if (uc != NULL && uc->raw) {
+		/* the words after the first, as typed */
+		const char *rest = line + strspn(line, " \t");
+		rest += strcspn(rest, " \t");
+		rest += strspn(rest, " \t");
+		cmd_words_free(argc, argv);
+		argc = *rest ? 2 : 1;
+		argv = xcalloc(3, sizeof *argv);
+		argv[0] = xstrdup(uc->name);
+		argv[1] = *rest ? xstrdup(rest) : NULL;
+	}
 	if (uc != NULL) {
 		if (ui->store != NULL || uc->run == run_quit || uc->run == run_help || uc->run == run_prompt)
 			uc->run(ui, argc, argv);

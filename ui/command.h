@@ -14,6 +14,9 @@ struct ui_command {
 	const char *help;
 	/* Returns DUN_OK or a status (the handler shows its own message). */
 	int (*run)(struct ui *ui, int argc, char **argv);
+	/* argv[1] is the rest of the line as typed (a pattern keeps its
+	 * backslashes), rather than its words */
+	bool raw;
 };
 
 extern const struct ui_command ui_commands[];

@@ -75,7 +75,8 @@ static void found(struct ui *ui, int64_t customer_id, const char *code, const ch
 	s->phase = PHASE_IDLE;
 	if (ui->view->show_customer == NULL || !ui->view->show_customer(ui, ui->view_state, customer_id, code))
 		ui_show_customer(ui, customer_id, code);
-	if (invoice != NULL)
+	/* a customer the filter hides stays hidden, and the view said so */
+	if (invoice != NULL && ui_customer(ui) == customer_id)
 		ui_message(ui, false, "invoice %s of %s", invoice, code);
 	ui->dirty |= UI_REDRAW;
 }

@@ -6,7 +6,7 @@
 # :filter alone clears it. Where the pane is wide the risk column names
 # the payer profile too.
 . "$top_srcdir/tests/tui/lib.sh"
-plan 18
+plan 22
 fixture_ledger
 # scores written here, so that the screens do not depend on the model
 sqlite3 "$DB" "INSERT INTO risk (customer_id, score, class, profile, computed_at)
@@ -30,6 +30,10 @@ tui_keys : && tui_type "filter ^(c|k)" && tui_keys Enter
 tui_wait "a bare word is a pattern on codes and names" "[Customers ^(c|k) 1/2]"
 tui_keys j
 tui_wait "the other panes follow the filtered selection" "Aging KYOTO"
+tui_keys : && tui_type 'filter "é C"' && tui_keys Enter
+tui_wait "a quoted pattern keeps its blank" '[Customers "é C" 1/1]'
+tui_keys : && tui_type 'filter ^K\w' && tui_keys Enter
+tui_wait "and a pattern its backslashes" '[Customers ^K\w 1/1]'
 tui_keys : && tui_type "filter crème" && tui_keys Enter
 tui_wait "the pattern matches names, case and accents aside" "│CAFE     Café Crème & Co"
 tui_keys : && tui_type "filter segment=retail collector=alice" && tui_keys Enter
@@ -39,6 +43,10 @@ tui_wait "an unknown term is named" 'filter: unknown term "foo=bar"'
 tui_wait "and the filter stays" "[Customers segment=retail collector=alice 1/1]"
 tui_keys : && tui_type "goto ZETA" && tui_keys Enter
 tui_wait "a customer outside the filter is not shown, and that is said" "ZETA does not pass the filter segment=retail"
+tui_keys Escape / && tui_type "INV-7001"
+tui_wait "so is one a search finds by its invoice, as it is typed" "ZETA does not pass the filter segment=retail"
+tui_keys Enter
+tui_wait "and the panes stay on the filtered customer" "[Customers segment=retail collector=alice 1/1]"
 tui_keys : && tui_type "filter collector=nobody" && tui_keys Enter
 tui_wait "no customer passing says so" "no customer passes the filter (:filter clears it)"
 tui_keys : && tui_type "filter" && tui_keys Enter

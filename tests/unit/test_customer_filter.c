@@ -39,6 +39,15 @@ static void test_terms(void **state)
 	assert_int_equal(customer_filter_parse("   ", &f, &cause), DUN_OK);
 	assert_null(f.text);
 	customer_filter_free(&f);
+
+	/* a pattern keeps its backslashes; in double quotes, its blanks */
+	assert_int_equal(customer_filter_parse("\"Acme In\" class=e", &f, &cause), DUN_OK);
+	assert_string_equal(f.pattern, "Acme In");
+	assert_string_equal(f.text, "\"Acme In\" class=e");
+	customer_filter_free(&f);
+	assert_int_equal(customer_filter_parse("^C\\d+\\s", &f, &cause), DUN_OK);
+	assert_string_equal(f.pattern, "^C\\d+\\s");
+	customer_filter_free(&f);
 }
 
 static void refused(const char *expr, const char *why)
@@ -64,6 +73,7 @@ static void test_refused(void **state)
 	refused("profile=risky profile=slow", "\"profile\" given twice");
 	refused("overdue overdue", "\"overdue\" given twice");
 	refused("ACME BRUN", "one pattern only");
+	refused("\"Acme In", "filter: a quote is not closed (\"Acme In)");
 	refused("overdue (x", "pattern \"(x\" at 2: missing closing parenthesis");
 }
 
