@@ -20,10 +20,14 @@ static const char sql_invoice[] =
 	" i.amount, i.open_amount"
 	" FROM invoice i JOIN customer c ON c.id = i.customer_id WHERE i.id = ?1";
 
+/* An invoice's allocations name their payment or credit note; a credit
+ * note's name the invoices it settled. */
 static const char sql_allocations[] =
-	"SELECT a.date, a.credit_id IS NOT NULL, coalesce(p.reference, cn.number, ''), a.amount, a.how"
+	"SELECT a.date, a.credit_id IS NOT NULL, coalesce(p.reference, CASE WHEN a.credit_id = ?1 THEN inv.number"
+	" ELSE cn.number END, ''), a.amount, a.how"
 	" FROM allocation a LEFT JOIN payment p ON p.id = a.payment_id LEFT JOIN invoice cn ON cn.id = a.credit_id"
-	" WHERE a.invoice_id = ?1 ORDER BY a.date, a.id";
+	" LEFT JOIN invoice inv ON inv.id = a.invoice_id"
+	" WHERE a.invoice_id = ?1 OR a.credit_id = ?1 ORDER BY a.date, a.id";
 
 static const char sql_disputes[] =
 	"SELECT reason, owner, resolution, coalesce(amount, 0), opened, resolved"

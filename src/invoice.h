@@ -21,7 +21,8 @@ const char *invoice_status_name(enum invoice_status status);
 struct invoice_allocation {
 	day_t date;
 	bool credit;              /* from a credit note, else a payment */
-	char *source;             /* the payment's reference or the credit note's number */
+	char *source;             /* the payment's reference or the credit note's number; in a
+	                           * credit note's story, the invoice it settled */
 	money_t amount;
 	char *how;                /* import, rule, manual */
 };

@@ -394,7 +394,7 @@ static void detail_format(struct text_view *t, const struct invoice_story *st)
 		const struct invoice_allocation *a = &st->allocations[i];
 		char *v = list_cell_money(a->amount, st->currency);
 		text_view_addf(t, STYLE_NORMAL, "%s  %s  %s %s (%s)", date_format_iso(a->date, d1), v,
-		    a->credit ? "credit note" : "payment", a->source, a->how);
+		    credit ? "to invoice" : a->credit ? "credit note" : "payment", a->source, a->how);
 		free(v);
 	}
 	detail_section(t, "Disputes", st->ndisputes);

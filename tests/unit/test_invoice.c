@@ -154,7 +154,11 @@ static void test_whole_story(void **state)
 	load(f, c1, day(2026, 3, 20), &st);
 	assert_int_equal(st.status, INVOICE_CREDIT);
 	assert_int_equal(st.days_overdue, 0);
-	assert_int_equal(st.nallocations, 0);
+	/* a credit note's allocations name the invoices it settled */
+	assert_int_equal(st.nallocations, 1);
+	assert_string_equal(st.allocations[0].source, "F1");
+	assert_true(st.allocations[0].credit);
+	assert_int_equal(st.allocations[0].amount, 20000);
 	assert_int_equal(st.paid, day(2026, 2, 10));
 	invoice_story_free(&st);
 }
