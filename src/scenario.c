@@ -247,6 +247,10 @@ static int parse_handler(void *user, const char *section, const char *name, cons
 		if (strcmp(name, "name") == 0) {
 			if (*value == '\0')
 				return parse_fail(p, name, value, "empty name");
+			/* "name =;x" reads as ";x", but "name = ;x", as export writes
+			 * it, as a comment: the export would not read back */
+			if (*value == ';')
+				return parse_fail(p, name, value, "a name cannot start with ';' (a comment)");
 			free(sc->name);
 			sc->name = xstrdup(value);
 		} else if (strcmp(name, "max_amicable_days") == 0) {

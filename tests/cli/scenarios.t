@@ -3,7 +3,7 @@
 # checks the whole file first (FILE:LINE messages, nothing changed on an
 # error) and replaces the configuration, `export` prints it back as INI.
 . "$top_srcdir/tests/lib.sh"
-plan 22
+plan 23
 "$DUN" --db "$DB" init >/dev/null
 expect "init loads the default scenarios" 0 "standard|Standard B2B|6
 gentle|Public bodies|5
@@ -58,6 +58,10 @@ step = 1 call c min=abc'
 bad "bad max_amicable_days" '2: max_amicable_days "-3": expected days, 1 to 3650' \
 '[scenario a]
 max_amicable_days = -3
+step = 1 call c'
+bad "a name that would read back as a comment" '2: name ";x": a name cannot start with '"'"';'"'"' (a comment)' \
+'[scenario a]
+name =;x
 step = 1 call c'
 bad "an unknown profile" '4: section "profile lazy": unknown payer profile (prompt, slow, erratic, deteriorating or risky)' \
 '[scenario a]
