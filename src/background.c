@@ -92,7 +92,7 @@ static void run_job(struct background *bg, bool all, int64_t *ids, int n)
 		if (rc == DUN_OK) {
 			sqlite3_progress_handler(store_db(bg->store), 1000, on_sqlite_progress, bg);
 			/* It shares the process with a workstation that stays small. */
-			sqlite3_exec(store_db(bg->store), "PRAGMA cache_size = -2048", NULL, NULL, NULL);
+			store_cache_size(bg->store, -2048);
 		}
 	}
 	if (rc == DUN_OK && all) {

@@ -1682,9 +1682,7 @@ static int rebuild_invoice_indexes(struct import *imp, char **cause)
 	int cpus = processors();
 	int threads = cpus > REBUILD_THREADS ? REBUILD_THREADS : cpus > 1 ? cpus : 0;
 	int old_threads = sqlite3_limit(db, SQLITE_LIMIT_WORKER_THREADS, threads);
-	char *pragma = xasprintf("PRAGMA cache_size = -%d", REBUILD_CACHE_KIB);
-	sqlite3_exec(db, pragma, NULL, NULL, NULL);
-	free(pragma);
+	store_cache_size(imp->s, -REBUILD_CACHE_KIB);
 	int status = DUN_OK;
 	for (int i = 0; i < imp->nindexes && status == DUN_OK; i++)
 		if (sqlite3_exec(db, imp->index_sql[i], NULL, NULL, NULL) != SQLITE_OK)
@@ -1736,13 +1734,7 @@ int import_run(struct store *s, const struct import_options *o, struct import_re
 	int cache_kib = 0;
 	if (status == DUN_OK && (status = store_begin(s, cause)) == DUN_OK) {
 		began = true;
-		sqlite3_stmt *st = store_stmt(s, "PRAGMA cache_size");
-		if (sqlite3_step(st) == SQLITE_ROW)
-			cache_kib = sqlite3_column_int(st, 0);
-		sqlite3_reset(st);
-		char *pragma = xasprintf("PRAGMA cache_size = -%d", IMPORT_CACHE_KIB);
-		sqlite3_exec(store_db(s), pragma, NULL, NULL, NULL);
-		free(pragma);
+		cache_kib = store_cache_size(s, -IMPORT_CACHE_KIB);
 		if (o->kind == IMPORT_INVOICES || o->kind == IMPORT_PAYMENTS)
 			status = customer_map_load(&imp.customers, s, cause);
 		if (status == DUN_OK)
@@ -1776,9 +1768,7 @@ int import_run(struct store *s, const struct import_options *o, struct import_re
 			status = store_commit(s, cause);
 		else
 			store_rollback(s);
-		char *restore = xasprintf("PRAGMA cache_size = %d", cache_kib);
-		sqlite3_exec(store_db(s), restore, NULL, NULL, NULL);
-		free(restore);
+		store_cache_size(s, cache_kib);
 	}
 	if (foreign_keys)
 		sqlite3_exec(store_db(s), "PRAGMA foreign_keys = ON", NULL, NULL, NULL);

@@ -367,6 +367,21 @@ static void build_segments(struct risk_history *h)
 	segments_sum(h);
 }
 
+/* Progress through the reads: sql_size gives the largest rowids of the
+ * tables read in rowid order, how far along a row is. */
+static void progress_start(struct store *s, struct risk_history *h, const char *sql_size, risk_progress_fn progress,
+    void *arg)
+{
+	sqlite3_stmt *st = store_stmt(s, sql_size);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		int64_t rows = sqlite3_column_int64(st, 0);
+		h->rows_total = rows > INT32_MAX ? INT32_MAX : (int)rows;
+		h->progress = progress;
+		h->progress_arg = arg;
+	}
+	sqlite3_reset(st);
+}
+
 int risk_history_load(struct store *s, day_t today, const int64_t *ids, int n,
     risk_progress_fn progress, void *arg, struct risk_history **out, char **cause)
 {
@@ -378,24 +393,16 @@ int risk_history_load(struct store *s, day_t today, const int64_t *ids, int n,
 	h->full = ids == NULL;
 	*out = NULL;
 	/* one read transaction: every table seen at the same instant */
-	sqlite3 *db = store_db(s);
-	bool own_txn = sqlite3_get_autocommit(db);
-	if (own_txn && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK) {
+	bool started;
+	int rc = store_read_begin(s, &started, cause);
+	if (rc != DUN_OK) {
 		risk_history_free(h);
-		return store_error(s, "read the ledger", cause);
+		return rc;
 	}
-	if (progress && ids == NULL) {
-		sqlite3_stmt *st = store_stmt(s, sql_size);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			int64_t rows = sqlite3_column_int64(st, 0);
-			h->rows_total = rows > INT32_MAX ? INT32_MAX : (int)rows;
-			h->progress = progress;
-			h->progress_arg = arg;
-		}
-		sqlite3_reset(st);
-	}
+	if (progress && ids == NULL)
+		progress_start(s, h, sql_size, progress, arg);
 	struct growing gi = { 0 }, gp = { 0 }, gr = { 0 }, gd = { 0 };
-	int rc = load_customers(s, h, ids, n, cause);
+	rc = load_customers(s, h, ids, n, cause);
 	if (rc == DUN_OK)
 		rc = load_table(s, h, inv_all, inv_one, "read invoices", add_invoice, &gi, cause);
 	if (rc == DUN_OK)
@@ -404,8 +411,7 @@ int risk_history_load(struct store *s, day_t today, const int64_t *ids, int n,
 		rc = load_table(s, h, prom_all, prom_one, "read promises", add_promise, &gr, cause);
 	if (rc == DUN_OK)
 		rc = load_table(s, h, disp_all, disp_one, "read disputes", add_dispute, &gd, cause);
-	if (own_txn)
-		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+	store_read_end(s, started);
 	if (rc != DUN_OK) {
 		risk_history_free(h);
 		return rc;
@@ -1109,31 +1115,15 @@ static int stream_read(struct store *s, struct risk_history *h, struct sample *s
 {
 	static const char sql_size[] = "SELECT coalesce((SELECT max(rowid) FROM invoice), 0)";
 	static const char sql_t0[] = "SELECT min(issue_date) FROM invoice WHERE kind = 'invoice'";
-	sqlite3 *db = store_db(s);
-	int cache = 0;
-	sqlite3_stmt *st = store_stmt(s, "PRAGMA cache_size");
-	if (sqlite3_step(st) == SQLITE_ROW)
-		cache = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	sqlite3_exec(db, "PRAGMA cache_size = -2048", NULL, NULL, NULL);
-	bool own_txn = sqlite3_get_autocommit(db);
-	int rc = DUN_OK;
-	if (own_txn && sqlite3_exec(db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-		rc = store_error(s, "read the ledger", cause);
+	int cache = store_cache_size(s, -2048);
+	bool started;
+	int rc = store_read_begin(s, &started, cause);
 	if (rc == DUN_OK)
 		rc = load_customers(s, h, NULL, 0, cause);
-	if (rc == DUN_OK && progress) {
-		st = store_stmt(s, sql_size);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			int64_t rows = sqlite3_column_int64(st, 0);
-			h->rows_total = rows > INT32_MAX ? INT32_MAX : (int)rows;
-			h->progress = progress;
-			h->progress_arg = arg;
-		}
-		sqlite3_reset(st);
-	}
+	if (rc == DUN_OK && progress)
+		progress_start(s, h, sql_size, progress, arg);
 	if (rc == DUN_OK) {
-		st = store_stmt(s, sql_t0);
+		sqlite3_stmt *st = store_stmt(s, sql_t0);
 		day_t t0 = h->today;
 		if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
 			t0 = store_column_date(st, 0);
@@ -1149,11 +1139,8 @@ static int stream_read(struct store *s, struct risk_history *h, struct sample *s
 			rc = stream_customers(s, h, sm, *feat, progress, arg, cause);
 		}
 	}
-	if (own_txn)
-		sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
-	char *pragma = xasprintf("PRAGMA cache_size = %d", cache);
-	sqlite3_exec(db, pragma, NULL, NULL, NULL);
-	free(pragma);
+	store_read_end(s, started);
+	store_cache_size(s, cache);
 	return rc;
 }
 

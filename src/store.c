@@ -278,6 +278,17 @@ int store_read_begin(struct store *s, bool *started, char **cause)
 	return rc;
 }
 
+int store_cache_size(struct store *s, int size)
+{
+	sqlite3_stmt *st = store_stmt(s, "PRAGMA cache_size");
+	int old = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : size;
+	sqlite3_reset(st);
+	char sql[48];
+	snprintf(sql, sizeof sql, "PRAGMA cache_size = %d", size);
+	sqlite3_exec(s->db, sql, NULL, NULL, NULL);
+	return old;
+}
+
 void store_read_end(struct store *s, bool started)
 {
 	if (started)

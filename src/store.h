@@ -47,6 +47,10 @@ int store_begin(struct store *s, char **cause);
  * nothing) when the caller already holds a transaction; end it with
  * store_read_end(s, started). */
 int store_read_begin(struct store *s, bool *started, char **cause);
+/* Sets the connection's page cache (a PRAGMA cache_size value: negative
+ * is KiB) and returns the one it had, to set back after a pass that
+ * needs another. */
+int store_cache_size(struct store *s, int size);
 void store_read_end(struct store *s, bool started);
 int store_commit(struct store *s, char **cause);
 void store_rollback(struct store *s);

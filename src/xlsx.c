@@ -1204,23 +1204,14 @@ int xlsx_aging_write(struct store *s, const struct config *cfg,
 	/* The export reads the ledger once, front to back: a big page cache
 	 * would only keep pages it never reads again, and its memory would
 	 * add to the workbook's. The connection's own size comes back after. */
-	sqlite3 *db = store_db(s);
-	sqlite3_stmt *st = store_stmt(s, "PRAGMA cache_size");
-	int cache = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-	sqlite3_reset(st);
-	if (cache != 0)
-		sqlite3_exec(db, "PRAGMA cache_size = -4096", NULL, NULL, NULL);
+	int cache = store_cache_size(s, -4096);
 	/* constant_memory writes each sheet's rows in order, sheet by sheet. */
 	rc = aging_summary_sheet(&b, s, &ao, currency, cause);
 	if (rc == DUN_OK)
 		rc = aging_customer_sheet(&b, s, &ao, currency, cause);
 	if (rc == DUN_OK)
 		rc = aging_items_sheets(&b, s, &ao, o->rows_per_sheet, cause);
-	if (cache != 0) {
-		char sql[48];
-		snprintf(sql, sizeof sql, "PRAGMA cache_size = %d", cache);
-		sqlite3_exec(db, sql, NULL, NULL, NULL);
-	}
+	store_cache_size(s, cache);
 	return book_close(&b, rc, cause);
 }
 

@@ -202,7 +202,7 @@ static bool open_store(struct ui *ui)
 	}
 	free(text);
 	/* the TUI reads a screenful at a time: a small cache bounds its memory */
-	sqlite3_exec(store_db(ui->store), "PRAGMA cache_size = -4096", NULL, NULL, NULL);
+	store_cache_size(ui->store, -4096);
 	/* the customer filter's pattern runs in the list's SQL */
 	user_regex_sql_register(store_db(ui->store));
 	ui->data_version = store_data_version(ui->store);

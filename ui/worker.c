@@ -38,7 +38,7 @@ static void *worker_main(void *arg)
 	char *cause = NULL;
 	if (store_open(w->path, 0, &s, &cause) == DUN_OK)
 		/* a small cache: the TUI's memory stays bounded on a large ledger */
-		sqlite3_exec(store_db(s), "PRAGMA cache_size = -4096", NULL, NULL, NULL);
+		store_cache_size(s, -4096);
 	free(cause);
 	pthread_mutex_lock(&w->lock);
 	w->store = s;
