@@ -31,32 +31,23 @@ tui_screen() { tui capture-pane -p; }
 tui_keys() { tui send-keys "$@"; }
 tui_type() { tui send-keys -l "$1"; }
 
-# tui_wait NAME TEXT: passes when TEXT shows on the screen in time.
-tui_wait() {
-	name=$1 text=$2 n=0
+# tui_poll NAME F|E PATTERN: passes when grep -F (text) or -E (regex)
+# finds PATTERN on the screen in time.
+tui_poll() {
+	name=$1 flag=$2 pattern=$3 n=0
 	while [ $n -lt $((TUI_TIMEOUT * 50)) ]; do
-		if tui_screen | grep -qF -- "$text"; then ok "$name"; return 0; fi
+		if tui_screen | grep -q"$flag" -- "$pattern"; then ok "$name"; return 0; fi
 		sleep 0.02; n=$((n + 1))
 	done
 	not_ok "$name"
-	echo "# waited for: $text"
+	echo "# waited for: $pattern"
 	tui_screen | sed 's/^/# | /'
 	sed 's/^/# stderr: /' "$TEST_DIR/tui.err" 2>/dev/null
 	return 1
 }
-
-# tui_wait_re NAME REGEX: the same with an extended regular expression.
-tui_wait_re() {
-	name=$1 re=$2 n=0
-	while [ $n -lt $((TUI_TIMEOUT * 50)) ]; do
-		if tui_screen | grep -qE -- "$re"; then ok "$name"; return 0; fi
-		sleep 0.02; n=$((n + 1))
-	done
-	not_ok "$name"
-	echo "# waited for /$re/"
-	tui_screen | sed 's/^/# | /'
-	return 1
-}
+# tui_wait NAME TEXT, tui_wait_re NAME REGEX
+tui_wait() { tui_poll "$1" F "$2"; }
+tui_wait_re() { tui_poll "$1" E "$2"; }
 
 # tui_expect NAME FILE: passes when the screen equals expected/FILE.
 tui_expect() {
