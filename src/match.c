@@ -450,9 +450,13 @@ static int compile(struct matcher *m, const char *source, int groups, char **cau
 	return DUN_OK;
 }
 
-/* One pattern per frequent shape: fixed-width leading groups (years,
- * series), the last group with any leading zeros, separators optional;
- * not followed by another "-digits" (a date is no reference). */
+/* One pattern per frequent shape: leading groups (years, series) of
+ * their width, or with leading zeros added or dropped when a separator
+ * ends them, the last group with any leading zeros; between groups
+ * optional separators, blanks around a dash or slash included ("INV -
+ * 2026 / 101"); not followed by another "-digits" (a date is no
+ * reference). */
+#define SEPARATOR " {0,3}[\\-/._]{0,2} {0,3}"
 static int shape_patterns(struct matcher *m, struct shape *shapes, int nshapes, long total, char **cause)
 {
 	for (int k = 0; k < SHAPES_MAX && nshapes > 0; k++) {
@@ -469,9 +473,9 @@ static int shape_patterns(struct matcher *m, struct shape *shapes, int nshapes, 
 		buf_puts(&b, "(?<![0-9])");
 		for (int g = 0; g < s.n; g++) {
 			if (g > 0)
-				buf_puts(&b, "[ \\-/._]{0,2}");
+				buf_puts(&b, SEPARATOR);
 			if (g + 1 < s.n)
-				buf_printf(&b, "([0-9]{%d})", s.widths[g]);
+				buf_printf(&b, "(?|([0-9]{%d})|0*([0-9]{1,%d})(?=[ \\-/._]))", s.widths[g], s.widths[g]);
 			else
 				buf_printf(&b, "0*([1-9][0-9]{0,%d})", s.widths[g] > 1 ? s.widths[g] - 1 : 0);
 		}

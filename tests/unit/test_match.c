@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 #include "ledger.h"
 #include "ledger_fixture.h"
 #include "match.h"
@@ -126,6 +127,37 @@ static void test_proposals(void **state)
 	fixture_close(&f);
 }
 
+/* References whatever the blanks around their dashes and slashes and
+ * the leading zeros of any digit group (SPEC §9). */
+static void test_reference_spellings(void **state)
+{
+	(void)state;
+	struct fixture f;
+	fixture_open(&f);
+	int64_t acme = fixture_customer(&f, "ACME", "", "");
+	static const char *const numbers[] = { "INV-2026-000101", "INV-2026-000102", "FA-07-000123", "FA-07-000124" };
+	static const char *const texts[] = { "inv - 2026 - 101", "INV 2026 / 0102", "fa 7 123", "FA / 007 / 124" };
+	for (int i = 0; i < 4; i++) {
+		fixture_invoice(&f, acme, numbers[i], "2026-01-01", NULL, "EUR", 10000 * (i + 1));
+		char reference[8], *sql;
+		snprintf(reference, sizeof reference, "P%d", i + 1);
+		fixture_payment(&f, 0, reference, "2026-04-01", "EUR", 500);
+		sql = sqlite3_mprintf("UPDATE payment SET remittance = %Q WHERE reference = %Q", texts[i], reference);
+		fixture_exec(&f, sql);
+		sqlite3_free(sql);
+	}
+	struct rows rows = { 0 };
+	char *cause = NULL;
+	assert_int_equal(match_run(f.store, NULL, MATCH_DEFAULT_THRESHOLD, false, collect, &rows, &cause), DUN_OK);
+	assert_int_equal(rows.n, 4);
+	for (int i = 0; i < 4; i++) {
+		char want[160];
+		snprintf(want, sizeof want, "P%d ACME 80 no [reference, partial payment]: %s=500", i + 1, numbers[i]);
+		assert_string_equal(rows.text[i], want);
+	}
+	fixture_close(&f);
+}
+
 /* A payment that already belongs to a customer never gets another's
  * invoice, whatever its text says (the ledger would refuse it). */
 static void test_payment_customer_wins(void **state)
@@ -192,6 +224,7 @@ int main(void)
 		cmocka_unit_test(test_rf),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_proposals),
+		cmocka_unit_test(test_reference_spellings),
 		cmocka_unit_test(test_payment_customer_wins),
 		cmocka_unit_test(test_paid_twice),
 	};
