@@ -31,8 +31,14 @@ char *store_path_resolve(const char *opt, bool demo)
 	if (opt != NULL && *opt != '\0')
 		return xstrdup(opt);
 	const char *env = getenv("DUN_DB");
-	if (env != NULL && *env != '\0')
+	if (env != NULL && *env != '\0' && !demo)
 		return xstrdup(env);
+	/* $DUN_DB names the real ledger, so the demo goes beside it, never
+	 * into it (only an explicit --db chooses the demo file itself). */
+	if (env != NULL && *env != '\0') {
+		const char *slash = strrchr(env, '/');
+		return slash == NULL ? xstrdup("demo.db") : xasprintf("%.*s/demo.db", (int)(slash - env), env);
+	}
 	const char *file = demo ? "demo.db" : "ledger.db";
 	const char *xdg = getenv("XDG_DATA_HOME");
 	if (xdg != NULL && *xdg == '/')

@@ -18,8 +18,8 @@ enum store_open_flags {
 
 /* Resolves the ledger path of SPEC §3: opt (--db) else $DUN_DB else
  * $XDG_DATA_HOME/dun/ledger.db else ~/.local/share/dun/ledger.db; with demo,
- * demo.db beside the default instead (opt and $DUN_DB still win). The
- * caller frees the result. */
+ * demo.db beside that ledger instead (only opt still wins). The caller
+ * frees the result. */
 char *store_path_resolve(const char *opt, bool demo);
 
 /* Opens (and with STORE_CREATE creates and migrates) the ledger. A missing

@@ -3,7 +3,7 @@
 # unapplied cash tie out with the allocations, an earlier demo is replaced
 # but a real ledger (or any other file) never is.
 . "$top_srcdir/tests/lib.sh"
-plan 20
+plan 23
 
 DEMO="$TEST_DIR/demo.db"
 SUMMARY="demo ledger $DEMO (seed 7): 50 customers, 2102 invoices, 110 credit notes, 1699 payments, 2087 allocations, 64 disputes, 330 promises, 1926 activities, 1755 rates"
@@ -60,6 +60,13 @@ check "the other file is untouched" sh -c "[ \"\$(cat '$TEST_DIR/notes.txt')\" =
 expect "--customers 0 is a usage error" 2 "" "$DUN" --db "$DEMO" demo --customers 0
 check "without --db the demo goes beside the default ledger, not over it" sh -c \
 	"\"$DUN\" demo --customers 3 >/dev/null && [ -f '$HOME/.local/share/dun/demo.db' ] && [ ! -e '$HOME/.local/share/dun/ledger.db' ]"
+mkdir "$TEST_DIR/env" "$TEST_DIR/xdg"
+expect "with \$DUN_DB the demo goes beside that ledger, not into it" 0 \
+	"demo ledger $TEST_DIR/env/demo.db (seed 1): 3 customers, 99 invoices, 3 credit notes, 60 payments, 93 allocations, 3 disputes, 18 promises, 103 activities, 1755 rates" \
+	env DUN_DB="$TEST_DIR/env/real.db" "$DUN" demo --customers 3
+check "and \$DUN_DB's file is not created" test ! -e "$TEST_DIR/env/real.db"
+check "with \$XDG_DATA_HOME the demo is \$XDG_DATA_HOME/dun/demo.db" sh -c \
+	"XDG_DATA_HOME='$TEST_DIR/xdg' \"$DUN\" demo --customers 3 >/dev/null && [ -f '$TEST_DIR/xdg/dun/demo.db' ]"
 check "--open without a terminal prints the customer list" sh -c \
 	"\"$DUN\" --db '$DEMO' demo --customers 50 --seed 7 --open | tail -n +2 | cmp -s - '$TEST_DIR/first.csv'"
 done_testing
