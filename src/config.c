@@ -2,6 +2,7 @@
 #include "config.h"
 #include <errno.h>
 #include <ini.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,20 +41,36 @@ static void url_encode(struct buf *b, const char *text)
 	}
 }
 
+/* The placeholders config_payment_link replaces, and the one test of them
+ * that a pattern's braces are all placeholders. */
+static const char *const link_fields[] = {"{invoice}", "{customer}", "{amount}"};
+
+static size_t link_field_at(const char *p)
+{
+	for (size_t i = 0; i < sizeof link_fields / sizeof link_fields[0]; i++)
+		if (strncmp(p, link_fields[i], strlen(link_fields[i])) == 0)
+			return i;
+	return SIZE_MAX;
+}
+
+static bool payment_link_valid(const char *pattern)
+{
+	for (const char *p = strchr(pattern, '{'); p != NULL; p = strchr(p + 1, '{'))
+		if (link_field_at(p) == SIZE_MAX)
+			return false;
+	return true;
+}
+
 char *config_payment_link(const char *pattern, const char *customer, const char *invoice, const char *amount)
 {
 	struct buf b = {0};
 	buf_puts(&b, "");
+	const char *values[] = {invoice, customer, amount};
 	for (const char *p = pattern ? pattern : ""; *p;) {
-		if (strncmp(p, "{invoice}", 9) == 0) {
-			url_encode(&b, invoice);
-			p += 9;
-		} else if (strncmp(p, "{customer}", 10) == 0) {
-			url_encode(&b, customer);
-			p += 10;
-		} else if (strncmp(p, "{amount}", 8) == 0) {
-			url_encode(&b, amount);
-			p += 8;
+		size_t field = *p == '{' ? link_field_at(p) : SIZE_MAX;
+		if (field != SIZE_MAX) {
+			url_encode(&b, values[field]);
+			p += strlen(link_fields[field]);
 		} else {
 			buf_putc(&b, *p++);
 		}
@@ -106,6 +123,10 @@ struct parse_state {
 	char *cause;
 	int cause_line;
 	int line;
+	/* recovery_indemnity is in the base currency, which a later line may
+	 * set: it is read once the whole file is. */
+	char *indemnity;
+	int indemnity_line;
 };
 
 struct counted_reader {
@@ -137,8 +158,9 @@ static void set_string(char **field, const char *value)
 }
 
 /* Returns NULL when the value is fine, else why not. */
-static const char *config_set(struct config *cfg, const char *section, const char *key, const char *value)
+static const char *config_set(struct parse_state *ps, const char *section, const char *key, const char *value)
 {
+	struct config *cfg = ps->cfg;
 	const char *why;
 	if (strcmp(section, "company") == 0) {
 		if (strcmp(key, "name") == 0)
@@ -149,14 +171,24 @@ static const char *config_set(struct config *cfg, const char *section, const cha
 			if (!money_currency_valid(value))
 				return "not an ISO 4217 currency code";
 			set_string(&cfg->base_currency, value);
-		} else if (strcmp(key, "payment_link") == 0)
+		} else if (strcmp(key, "payment_link") == 0) {
+			if (!payment_link_valid(value))
+				return "a '{' starts {invoice}, {customer} or {amount}";
 			set_string(&cfg->payment_link, value);
-		else
+		} else
 			return "unknown key";
 	} else if (strcmp(section, "mail") == 0) {
 		if (strcmp(key, "from") == 0) {
 			if (strpbrk(value, "\r\n"))
 				return "line breaks are not allowed";
+			/* refused here, at its line, rather than at every send */
+			char *name = NULL, *address = NULL, *cause = NULL;
+			bool valid = *value == '\0' || mail_address_parse(value, &name, &address, &cause) == DUN_OK;
+			free(name);
+			free(address);
+			free(cause);
+			if (!valid)
+				return "expected an e-mail address, as in Credit control <ar@example.com>";
 			set_string(&cfg->mail_from, value);
 		} else if (strcmp(key, "transport") == 0) {
 			if ((why = mail_transport_check(value)) != NULL)
@@ -167,13 +199,13 @@ static const char *config_set(struct config *cfg, const char *section, const cha
 	} else if (strcmp(section, "dunning") == 0) {
 		if (strcmp(key, "late_interest_rate") == 0) {
 			money_t rate;
-			if (!money_parse(value, 6, MONEY_MARK_DOT, &rate, &why) || rate < 0)
-				return "expected a non-negative annual percentage like 12.15";
+			/* four decimals: the precision the dunning run computes with */
+			if (!money_parse(value, 4, MONEY_MARK_DOT, &rate, &why) || rate < 0)
+				return "expected a non-negative annual percentage like 12.15 (at most 4 decimals)";
 			set_string(&cfg->late_interest_rate, value);
 		} else if (strcmp(key, "recovery_indemnity") == 0) {
-			if (!money_parse(value, money_exponent(cfg->base_currency), MONEY_MARK_DOT,
-			    &cfg->recovery_indemnity, &why) || cfg->recovery_indemnity < 0)
-				return "expected a non-negative amount like 40.00";
+			set_string(&ps->indemnity, value);
+			ps->indemnity_line = ps->line;
 		} else if (strcmp(key, "promise_grace_days") == 0) {
 			char *end;
 			long v = strtol(value, &end, 10);
@@ -231,7 +263,7 @@ static int handler(void *user, const char *section, const char *key, const char 
 	struct parse_state *ps = user;
 	if (key == NULL)
 		return 1; /* a section header alone */
-	const char *why = config_set(ps->cfg, section, key, value);
+	const char *why = config_set(ps, section, key, value);
 	if (why != NULL && ps->cause == NULL) {
 		ps->cause = xasprintf("%s:%d: %s \"%s\": %s", ps->cfg->path, line, key, value, why);
 		ps->cause_line = line;
@@ -276,8 +308,22 @@ int config_load(const char *path, struct config *cfg, char **cause)
 int config_read(FILE *f, struct config *cfg, char **cause)
 {
 	const char *resolved = cfg->path;
-	struct parse_state ps = {cfg, NULL, 0, 0};
+	struct parse_state ps = {cfg, NULL, 0, 0, NULL, 0};
 	int rc = config_ini_parse(f, handler, &ps, &ps.line);
+	/* The indemnity, in the base currency the whole file settled on; by
+	 * default 40 of its units (EUR 40.00). */
+	const char *why;
+	if (!money_parse(ps.indemnity ? ps.indemnity : "40", money_exponent(cfg->base_currency), MONEY_MARK_DOT,
+	    &cfg->recovery_indemnity, &why) || cfg->recovery_indemnity < 0) {
+		if (ps.cause == NULL || ps.indemnity_line < ps.cause_line) {
+			free(ps.cause);
+			ps.cause = xasprintf("%s:%d: recovery_indemnity \"%s\": expected a non-negative amount in %s"
+			    " (at most %d decimals)", resolved, ps.indemnity_line, ps.indemnity, cfg->base_currency,
+			    money_exponent(cfg->base_currency));
+			ps.cause_line = ps.indemnity_line;
+		}
+	}
+	free(ps.indemnity);
 	/* libinih reads on past a malformed line ("[aging" without its "]"):
 	 * what follows it is judged in the wrong section, so the malformed
 	 * line, when it comes first, is the error to name. */
