@@ -23,9 +23,12 @@ void list_init(struct list *l, const struct list_source *src, struct store *stor
 	l->height = 1;
 }
 
-static void row_clear(struct list *l, struct list_row *row)
+/* Every cell, not the source's column count: a source may have fewer
+ * columns by now than when the row was read (the aging grid after
+ * :buckets). */
+static void row_clear(struct list_row *row)
 {
-	for (int i = 0; i < l->src->ncolumns; i++)
+	for (int i = 0; i < LIST_MAX_COLUMNS; i++)
 		free(row->cell[i]);
 	memset(row, 0, sizeof *row);
 }
@@ -33,7 +36,7 @@ static void row_clear(struct list *l, struct list_row *row)
 static void rows_clear(struct list *l)
 {
 	for (int i = 0; i < l->nrows; i++)
-		row_clear(l, &l->rows[i]);
+		row_clear(&l->rows[i]);
 	l->nrows = 0;
 }
 
@@ -143,13 +146,13 @@ static void trim(struct list *l)
 	if (l->sel >= l->height)
 		front = screen_clamp(l->sel - l->height + 1, 0, excess);
 	for (int i = 0; i < front; i++)
-		row_clear(l, &l->rows[i]);
+		row_clear(&l->rows[i]);
 	memmove(l->rows, l->rows + front, (size_t)(l->nrows - front) * sizeof *l->rows);
 	l->nrows -= front;
 	l->top += front;
 	l->sel -= front;
 	while (l->nrows > l->height)
-		row_clear(l, &l->rows[--l->nrows]);
+		row_clear(&l->rows[--l->nrows]);
 }
 
 /* Refills the window from a key (inclusive) and tops it up from above when
@@ -223,8 +226,12 @@ void list_refresh(struct list *l)
 	}
 	struct list_key top = l->rows[0].key, sel = l->sel >= 0 ? l->rows[l->sel].key : top;
 	int old_sel = l->sel;
+	/* A window on the first row stays on the first row: a row added
+	 * before it (the call just logged, in a newest-first history) shows. */
+	struct list_key first = {.edge = -1};
+	bool at_first = l->top == 0;
 	count_rows(l);
-	fill_from(l, &top, position_of(l, &top));
+	fill_from(l, at_first ? &first : &top, at_first ? 0 : position_of(l, &top));
 	l->sel = l->nrows ? screen_clamp(old_sel, 0, l->nrows - 1) : -1;
 	for (int i = 0; i < l->nrows; i++)
 		if (key_equal(&l->rows[i].key, &sel))

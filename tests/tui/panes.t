@@ -1,0 +1,19 @@
+#!/bin/sh
+# Panes that follow what was just done, on a demo ledger of 30 customers
+# at 80x24: a note logged on a customer with a long history shows at the
+# top of its activity at once; the aging grid re-bucketed to fewer
+# columns, then dun quits cleanly (under the sanitizers, a leak is an
+# exit status).
+. "$top_srcdir/tests/tui/lib.sh"
+plan 5
+demo_ledger 30
+tui_start 80 24 --db "$DB"
+tui_wait "starts" "Call list"
+tui_keys : && tui_type "goto C00001" && tui_keys Enter
+tui_wait "C00001 has more history than its pane shows" "Activity 1/54"
+tui_keys n && tui_type "fresh note" && tui_keys Enter
+tui_wait_re "the note is at the top of the activity at once" "│2026-11-22 note +fresh note"
+tui_keys 3 : && tui_type "buckets 15,45" && tui_keys Enter
+tui_wait "the grid has the new buckets" "16-45"
+tui_keys q q q
+tui_wait "quits cleanly" "[exit 0]"
