@@ -199,9 +199,11 @@ static const char *config_set(struct parse_state *ps, const char *section, const
 	} else if (strcmp(section, "dunning") == 0) {
 		if (strcmp(key, "late_interest_rate") == 0) {
 			money_t rate;
-			/* four decimals: the precision the dunning run computes with */
-			if (!money_parse(value, 4, MONEY_MARK_DOT, &rate, &why) || rate < 0)
-				return "expected a non-negative annual percentage like 12.15 (at most 4 decimals)";
+			/* Four decimals: the precision the dunning run computes
+			 * with; at most 1000 %, which also keeps its rate x days
+			 * product far inside 64 bits. */
+			if (!money_parse(value, 4, MONEY_MARK_DOT, &rate, &why) || rate < 0 || rate > 1000 * 10000)
+				return "expected an annual percentage from 0 to 1000 like 12.15 (at most 4 decimals)";
 			set_string(&cfg->late_interest_rate, value);
 		} else if (strcmp(key, "recovery_indemnity") == 0) {
 			set_string(&ps->indemnity, value);

@@ -5,7 +5,7 @@
 # at the first send or run), and the recovery indemnity read in the base
 # currency wherever the file sets it.
 . "$top_srcdir/tests/lib.sh"
-plan 20
+plan 21
 "$DUN" --db "$DB" init >/dev/null
 unset XDG_CONFIG_HOME
 
@@ -50,9 +50,12 @@ from = AR <ar@example.com> x'
 bad "a payment link with a placeholder dun does not fill" "2: payment_link \"https://pay.example.com/{number}\": a '{' starts {invoice}, {customer} or {amount}" \
 '[company]
 payment_link = https://pay.example.com/{number}'
-bad "a late interest rate finer than the run computes" '2: late_interest_rate "12.15001": expected a non-negative annual percentage like 12.15 (at most 4 decimals)' \
+bad "a late interest rate finer than the run computes" '2: late_interest_rate "12.15001": expected an annual percentage from 0 to 1000 like 12.15 (at most 4 decimals)' \
 '[dunning]
 late_interest_rate = 12.15001'
+bad "a late interest rate no one charges (its product with the days would overflow)" '2: late_interest_rate "900000000000000": expected an annual percentage from 0 to 1000 like 12.15 (at most 4 decimals)' \
+'[dunning]
+late_interest_rate = 900000000000000'
 bad "a negative indemnity" '2: recovery_indemnity "-40": expected a non-negative amount in EUR (at most 2 decimals)' \
 '[dunning]
 recovery_indemnity = -40'
