@@ -60,10 +60,14 @@ struct bank_file {
 /* How a CSV bank export names its columns (header names, matched
  * case-insensitively); NULL for the defaults: date, value_date, amount
  * (signed) or credit/debit, currency, reference, remittance, payer,
- * account. */
+ * account. Then how it is read, as the other CSV imports (SPEC §5):
+ * encoding NULL for UTF-8; date_format NULL for ISO, DD/MM/YYYY or
+ * DD.MM.YYYY; mark MONEY_MARK_AUTO to detect it from the first amount. */
 struct bank_csv_map {
 	const char *date, *value_date, *amount, *credit, *debit, *currency;
 	const char *reference, *remittance, *payer, *payer_account;
+	const char *encoding, *date_format;
+	enum money_mark mark;
 };
 
 /* Detects the format from the content (never the file name). Returns

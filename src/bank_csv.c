@@ -38,8 +38,10 @@ static const char *mapped(const struct bank_csv_map *map, enum column c)
 	return names[c];
 }
 
-static bool parse_date(const char *text, day_t *out)
+static bool parse_date(const char *text, const char *format, day_t *out)
 {
+	if (format != NULL)
+		return date_parse_format(text, format, out);
 	return date_parse_iso(text, out) || date_parse_format(text, "%d/%m/%Y", out)
 	    || date_parse_format(text, "%d.%m.%Y", out);
 }
@@ -65,7 +67,8 @@ int bank_csv_parse(const char *path, const struct bank_csv_map *map, struct bank
 {
 	struct csv_reader *r;
 	struct csv_record *rec;
-	int rc = csv_reader_open(path, NULL, &r, cause);
+	const char *format = map != NULL ? map->date_format : NULL;
+	int rc = csv_reader_open(path, map != NULL ? map->encoding : NULL, &r, cause);
 	if (rc != DUN_OK)
 		return rc;
 	int col[C_COUNT];
@@ -95,7 +98,7 @@ int bank_csv_parse(const char *path, const struct bank_csv_map *map, struct bank
 	else if (col[C_AMOUNT] < 0 && (col[C_CREDIT] < 0 || col[C_DEBIT] < 0))
 		rc = fail(path, rec->line, "amount", "", "no amount column (nor credit and debit) in the header", cause);
 	struct bank_statement *st = rc == DUN_OK ? bank_statement_add(out) : NULL;
-	enum money_mark mark = MONEY_MARK_AUTO;
+	enum money_mark mark = map != NULL ? map->mark : MONEY_MARK_AUTO;
 	while (rc == DUN_OK && (rc = csv_reader_next(r, &rec, cause)) == DUN_OK && rec != NULL) {
 		const char *f[C_COUNT];
 		for (int c = 0; c < C_COUNT; c++)
@@ -103,11 +106,12 @@ int bank_csv_parse(const char *path, const struct bank_csv_map *map, struct bank
 		if (rec->nfields == 1 && *rec->fields[0] == '\0')
 			continue; /* a blank line */
 		day_t date, value = DATE_NONE;
-		if (!parse_date(f[C_DATE], &date)) {
-			rc = fail(path, rec->line, "date", f[C_DATE], "not a date (YYYY-MM-DD, DD/MM/YYYY, DD.MM.YYYY)", cause);
+		if (!parse_date(f[C_DATE], format, &date)) {
+			rc = fail(path, rec->line, "date", f[C_DATE], format != NULL ? "not a date in the --date-format"
+			    : "not a date (YYYY-MM-DD, DD/MM/YYYY, DD.MM.YYYY)", cause);
 			break;
 		}
-		if (*f[C_VALUE_DATE] != '\0' && !parse_date(f[C_VALUE_DATE], &value)) {
+		if (*f[C_VALUE_DATE] != '\0' && !parse_date(f[C_VALUE_DATE], format, &value)) {
 			rc = fail(path, rec->line, "value_date", f[C_VALUE_DATE], "not a date", cause);
 			break;
 		}

@@ -68,7 +68,9 @@ int cmd_help(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_init(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_demo(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_import(struct cmd_ctx *ctx, int argc, char **argv);
-int cmd_import_bank(struct cmd_ctx *ctx, int argc, char **argv);
+/* `import bank FILE` with the options `import` parsed (cmd_bank.c). */
+struct import_options;
+int cmd_import_bank(struct cmd_ctx *ctx, const struct import_options *o);
 int cmd_match(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_customers(struct cmd_ctx *ctx, int argc, char **argv);
 int cmd_invoices(struct cmd_ctx *ctx, int argc, char **argv);

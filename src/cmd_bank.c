@@ -11,6 +11,7 @@
 #include "bank.h"
 #include "cmd.h"
 #include "config.h"
+#include "import.h"
 #include "ledger.h"
 #include "status.h"
 #include "xalloc.h"
@@ -211,36 +212,20 @@ static int map_read(const char *path, struct map_reader *r)
 	return r->cause != NULL ? DUN_EUSAGE : DUN_OK;
 }
 
-int cmd_import_bank(struct cmd_ctx *ctx, int argc, char **argv)
+int cmd_import_bank(struct cmd_ctx *ctx, const struct import_options *o)
 {
-	static const struct option options[] = {
-		{"dry-run", no_argument, NULL, 'n'},
-		{"map", required_argument, NULL, 'm'},
-		{NULL, 0, NULL, 0},
-	};
-	bool dry_run = false;
-	const char *map_path = NULL;
-	int c;
-	cmd_options_reset();
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
-		if (c == 'n')
-			dry_run = true;
-		else if (c == 'm')
-			map_path = optarg;
-		else
-			return cmd_usage(ctx, "import");
-	}
-	if (optind + 1 != argc)
-		return cmd_usage(ctx, "import");
-	const char *path = argv[optind];
-	struct map_reader map = { 0 };
-	if (map_path != NULL && map_read(map_path, &map) != DUN_OK) {
+	if (o->skip_bad_path != NULL)
+		return cmd_error(ctx, DUN_EUSAGE, "--skip-bad: a bank statement is imported whole or not at all");
+	bool dry_run = o->dry_run;
+	const char *path = o->path;
+	struct map_reader map = { .map = { .encoding = o->encoding, .date_format = o->date_format, .mark = o->mark } };
+	if (o->map_path != NULL && map_read(o->map_path, &map) != DUN_OK) {
 		map_free(&map.map);
 		return cmd_fail(ctx, DUN_EUSAGE, map.cause);
 	}
 	struct bank_file f;
 	char *cause = NULL;
-	int rc = bank_parse_file(path, map_path != NULL ? &map.map : NULL, &f, &cause);
+	int rc = bank_parse_file(path, &map.map, &f, &cause);
 	map_free(&map.map);
 	if (rc != DUN_OK)
 		return cmd_fail(ctx, rc, cause);

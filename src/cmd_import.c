@@ -15,9 +15,6 @@ static void print_notice(void *arg, const char *message)
 
 int cmd_import(struct cmd_ctx *ctx, int argc, char **argv)
 {
-	/* `import bank FILE` has options of its own (cmd_bank.c). */
-	if (argc > 1 && strcmp(argv[1], "bank") == 0)
-		return cmd_import_bank(ctx, argc - 1, argv + 1);
 	static const struct option options[] = {
 		{"map", required_argument, NULL, 'm'},
 		{"decimal", required_argument, NULL, 'd'},
@@ -36,7 +33,12 @@ int cmd_import(struct cmd_ctx *ctx, int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (opt) {
 		case 'm': o.map_path = optarg; break;
-		case 'f': o.date_format = optarg; break;
+		case 'f':
+			if (!date_format_valid(optarg))
+				return cmd_error(ctx, DUN_EUSAGE, "date format \"%s\": use %%d, %%m and %%Y (or %%y),"
+				    " e.g. %%d/%%m/%%Y", optarg);
+			o.date_format = optarg;
+			break;
 		case 'e': o.encoding = optarg; break;
 		case 's': o.skip_bad_path = optarg; break;
 		case 'n': o.dry_run = true; break;
@@ -54,10 +56,13 @@ int cmd_import(struct cmd_ctx *ctx, int argc, char **argv)
 	}
 	if (argc - optind != 2)
 		return cmd_usage(ctx, "import");
+	o.path = argv[optind + 1];
+	/* A bank statement reads a CSV export with the same options. */
+	if (strcmp(argv[optind], "bank") == 0)
+		return cmd_import_bank(ctx, &o);
 	if (!import_kind_parse(argv[optind], &o.kind))
 		return cmd_error(ctx, DUN_EUSAGE, "import \"%s\": expected customers, invoices, payments, rates or bank",
 		    argv[optind]);
-	o.path = argv[optind + 1];
 	struct store *s;
 	int rc = cmd_store(ctx, 0, &s);
 	if (rc != DUN_OK)

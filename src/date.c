@@ -69,6 +69,22 @@ bool date_parse_iso(const char *text, day_t *out)
 	return date_parse_format(text, "%Y-%m-%d", out);
 }
 
+bool date_format_valid(const char *format)
+{
+	bool day = false, month = false, year = false;
+	for (const char *p = format; *p; p++) {
+		if (*p != '%')
+			continue;
+		switch (*++p) {
+		case 'd': day = true; break;
+		case 'm': month = true; break;
+		case 'Y': case 'y': year = true; break;
+		default: return false;
+		}
+	}
+	return day && month && year;
+}
+
 bool date_parse_format(const char *text, const char *format, day_t *out)
 {
 	int y = 0, m = 0, d = 0;

@@ -20,6 +20,8 @@ bool date_parse_iso(const char *text, day_t *out);
 /* Parses with a strftime-like format of %d %m %Y %y and literal
  * characters, e.g. "%d/%m/%Y". */
 bool date_parse_format(const char *text, const char *format, day_t *out);
+/* True when format names a day, a month and a year with only those. */
+bool date_format_valid(const char *format);
 /* Writes "YYYY-MM-DD" into buf (DATE_TEXT_MAX bytes) and returns buf. */
 char *date_format_iso(day_t d, char *buf);
 

@@ -1597,22 +1597,6 @@ static int import_pass(struct import *imp, char **cause)
 	}
 }
 
-static bool date_format_valid(const char *format)
-{
-	bool day = false, month = false, year = false;
-	for (const char *p = format; *p; p++) {
-		if (*p != '%')
-			continue;
-		switch (*++p) {
-		case 'd': day = true; break;
-		case 'm': month = true; break;
-		case 'Y': case 'y': year = true; break;
-		default: return false;
-		}
-	}
-	return day && month && year;
-}
-
 /* A bulk load: an import that at least doubles the invoice table drops
  * the table's secondary indexes and rebuilds them at the end. Building an
  * index from sorted keys costs far less than as many inserts at random
@@ -1699,9 +1683,6 @@ static int rebuild_invoice_indexes(struct import *imp, char **cause)
 int import_run(struct store *s, const struct import_options *o, struct import_result *result, char **cause)
 {
 	memset(result, 0, sizeof *result);
-	if (o->date_format != NULL && !date_format_valid(o->date_format))
-		return dun_fail(cause, DUN_EUSAGE, "date format \"%s\": use %%d, %%m and %%Y (or %%y), e.g. %%d/%%m/%%Y",
-		    o->date_format);
 	struct import imp = {
 		.s = s, .o = o, .kind = &kinds[o->kind], .result = result, .mark = o->mark,
 		.what = xasprintf("import %s", kinds[o->kind].name),

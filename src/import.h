@@ -33,7 +33,7 @@ struct import_options {
 	const char *encoding;      /* NULL: UTF-8 (BOM allowed) */
 	const char *map_path;      /* --map FILE: "column = header in the file" lines, or NULL */
 	enum money_mark mark;      /* MONEY_MARK_AUTO: detected once per file */
-	const char *date_format;   /* strftime-like (%d/%m/%Y), NULL: ISO */
+	const char *date_format;   /* %d %m %Y or %y (date_format_valid), NULL: ISO */
 	const char *skip_bad_path; /* write rejected rows here and import the rest, or NULL */
 	bool dry_run;              /* check everything, write nothing */
 	const char *base_currency; /* default currency of new customers and of payments without one */

@@ -4,7 +4,7 @@
 # a bad file (truncated, wrong document, bad amount, junk) is refused naming
 # file and position with nothing imported.
 . "$top_srcdir/tests/lib.sh"
-plan 19
+plan 23
 data="$top_srcdir/tests/cli/data/bank"
 "$DUN" --db "$DB" init >/dev/null
 
@@ -75,3 +75,17 @@ expect_err "a map names our columns only" 2 \
 expect "--map renames the export's columns" 0 \
 	"imported 1 bank lines from $data/umsaetze.csv: 0 skipped as debits, 0 skipped as already imported" \
 	"$DUN" --db "$DB" import bank --map "$data/umsaetze.map" "$data/umsaetze.csv"
+
+# A CSV export takes the CSV options of the other imports (SPEC 5).
+printf 'Date;Amount;Reference;Payer\n06/20/2026;1.250,50;CP-1;Soci\351t\351 G\351n\351rale\n' >"$TEST_DIR/legacy.csv"
+expect_err "a cp1252 export is refused as UTF-8, with the hint" 1 \
+	"dun: $TEST_DIR/legacy.csv:2: invalid UTF-8 (is it cp1252? try --encoding cp1252)" \
+	"$DUN" --db "$DB" import bank "$TEST_DIR/legacy.csv"
+expect "and read with the options the hint names" 0 \
+	"imported 1 bank lines from $TEST_DIR/legacy.csv: 0 skipped as debits, 0 skipped as already imported" \
+	"$DUN" --db "$DB" import bank --encoding cp1252 --date-format %m/%d/%Y --decimal , "$TEST_DIR/legacy.csv"
+expect "the line has its date, amount and payer" 0 "2026-06-20|125050|Société Générale" \
+	sql "SELECT date, amount, payer_name FROM payment WHERE reference = 'CP-1'"
+expect_err "--skip-bad does not apply to a bank statement" 2 \
+	"dun: --skip-bad: a bank statement is imported whole or not at all" \
+	"$DUN" --db "$DB" import bank --skip-bad "$TEST_DIR/bad.csv" "$TEST_DIR/legacy.csv"

@@ -73,6 +73,11 @@ static void test_parse(void **state)
 	assert_false(date_parse_format("01/31/2024", "%d/%m/%Y", &d));
 	assert_true(date_parse_format("05.03.24", "%d.%m.%y", &d));
 	assert_date(d, "2024-03-05");
+	assert_true(date_format_valid("%m/%d/%Y"));
+	assert_true(date_format_valid("%d.%m.%y"));
+	assert_false(date_format_valid("%d/%m"));
+	assert_false(date_format_valid("%d/%m/%Q"));
+	assert_false(date_format_valid("%d/%m/%Y%"));
 }
 
 static void test_today(void **state)
