@@ -4,7 +4,6 @@
  * (a returned payment) takes back its payment's allocations and enters as
  * a negative payment; a line already imported (same account, date, amount,
  * reference) is skipped, so statements that overlap import safely. */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
