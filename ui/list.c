@@ -314,6 +314,9 @@ int64_t list_position(const struct list *l)
 	return l->top + (l->sel < 0 ? 0 : l->sel);
 }
 
+/* The least width a column squeezed into the room left is shown in. */
+#define SQUEEZE_MIN 6
+
 /* The columns shown (frozen ones, then from hscroll) and their widths,
  * the spare width shared by the growing ones. Returns the count. */
 static int layout(struct list *l, int width, int *index, int *widths)
@@ -325,13 +328,24 @@ static int layout(struct list *l, int width, int *index, int *widths)
 		if (c >= src->frozen && c < src->frozen + l->hscroll)
 			continue;
 		int w = src->columns[c].width + (n ? 1 : 0);
-		if (used + w > width && n > 0)
-			break;
+		bool squeezed = false;
+		if (used + w > width && n > 0) {
+			/* A text column that does not fit still takes the room
+			 * left when that reads (the matching view's proposal at
+			 * 80 columns) rather than leave it blank; a number is
+			 * never shown cut. */
+			if (src->columns[c].right || width - used - 1 < SQUEEZE_MIN)
+				break;
+			w = width - used;
+			squeezed = true;
+		}
 		index[n] = c;
-		widths[n] = src->columns[c].width;
+		widths[n] = w - (n ? 1 : 0);
 		used += w;
 		grow += src->columns[c].grow;
 		n++;
+		if (squeezed)
+			break;
 	}
 	int spare = width - used, given = 0;
 	for (int i = 0; i < n && spare > 0 && grow > 0; i++) {

@@ -1,11 +1,13 @@
 #!/bin/sh
 # Panes that follow what was just done, on a demo ledger of 30 customers
 # at 80x24: a note logged on a customer with a long history shows at the
-# top of its activity at once; the aging grid re-bucketed to fewer
-# columns, then dun quits cleanly (under the sanitizers, a leak is an
-# exit status).
+# top of its activity at once; a text column too wide for the room left
+# at 80 columns is shown cut rather than left out (the matching view's
+# proposal, the disputes' customer name); the aging grid re-bucketed to
+# fewer columns, then dun quits cleanly (under the sanitizers, a leak is
+# an exit status).
 . "$top_srcdir/tests/tui/lib.sh"
-plan 5
+plan 7
 demo_ledger 30
 tui_start 80 24 --db "$DB"
 tui_wait "starts" "Call list"
@@ -13,7 +15,11 @@ tui_keys : && tui_type "goto C00001" && tui_keys Enter
 tui_wait "C00001 has more history than its pane shows" "Activity 1/54"
 tui_keys n && tui_type "fresh note" && tui_keys Enter
 tui_wait_re "the note is at the top of the activity at once" "│2026-11-22 note +fresh note"
+tui_keys 6
+tui_wait_re "the matching view shows the proposal at 80 columns" "conf customer +proposal"
+tui_keys 4
+tui_wait_re "the disputes show the customer's name at 80 columns" "amount name +│"
 tui_keys 3 : && tui_type "buckets 15,45" && tui_keys Enter
 tui_wait "the grid has the new buckets" "16-45"
-tui_keys q q q
+tui_keys q q q q q
 tui_wait "quits cleanly" "[exit 0]"
