@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "modal.h"
+#include "text.h"
 #include "view.h"
 #include "xalloc.h"
 
@@ -13,6 +14,23 @@ static void add_line(struct text_view *t, enum screen_style style, char *text)
 {
 	t->lines = xreallocarray(t->lines, (size_t)t->nlines + 1, sizeof *t->lines);
 	t->lines[t->nlines++] = (struct text_line){text, style};
+	int w = text_width(text);
+	if (w > t->widest)
+		t->widest = w;
+}
+
+/* s less its first n display columns (a wide character cut in two goes
+ * whole). */
+static const char *skip_columns(const char *s, int n)
+{
+	size_t len = strlen(s);
+	while (n > 0 && *s) {
+		int cp, used = text_decode(s, len, &cp);
+		n -= cp < 0 ? 1 : text_cp_width(cp);
+		s += used;
+		len -= (size_t)used;
+	}
+	return s;
 }
 
 void text_view_add(struct text_view *t, enum screen_style style, const char *text)
@@ -46,7 +64,8 @@ void text_view_draw(const struct text_view *t, int y, int x, int height, int wid
 {
 	screen_fill(y, x, height, width, STYLE_NORMAL);
 	for (int i = 0; i < height && t->top + i < t->nlines; i++)
-		screen_text(y + i, x, width, t->lines[t->top + i].text, false, t->lines[t->top + i].style);
+		screen_text(y + i, x, width, skip_columns(t->lines[t->top + i].text, t->left), false,
+		    t->lines[t->top + i].style);
 }
 
 bool text_view_key(struct text_view *t, int key, int page)
@@ -103,8 +122,10 @@ static void pager_draw(struct ui *ui, void *state)
 	int rows = getmaxy(stdscr), cols = getmaxx(stdscr);
 	int height = screen_clamp(rows - 1, 0, rows);
 	screen_fill(0, 0, height, cols, STYLE_NORMAL);
-	char *title = xasprintf("%s — %d/%d  (q closes)", p->title, screen_clamp(p->text.top + 1, 0, p->text.nlines),
-	    p->text.nlines);
+	/* lines wider than the screen: say how to see the rest */
+	bool wide = p->text.widest > cols - 2;
+	char *title = xasprintf("%s — %d/%d  (q closes%s)", p->title, screen_clamp(p->text.top + 1, 0, p->text.nlines),
+	    p->text.nlines, wide ? ", ←→ scroll" : "");
 	screen_box(0, 0, height, cols, title, true);
 	free(title);
 	text_view_draw(&p->text, 1, 1, height - 2, cols - 2);
@@ -121,6 +142,17 @@ static int pager_key(struct ui *ui, void *state, int key)
 	case KEY_ENTER:
 		modal_close(ui);
 		return UI_REDRAW;
+	case 'h':
+	case KEY_LEFT:
+	case 'l':
+	case KEY_RIGHT: {
+		/* sideways by half a screen, up to the widest line's end */
+		int cols = getmaxx(stdscr) - 2, step = screen_clamp(cols / 2, 1, cols);
+		bool right = key == 'l' || key == KEY_RIGHT;
+		int most = p->text.widest > cols ? p->text.widest - cols : 0;
+		p->text.left = screen_clamp(p->text.left + (right ? step : -step), 0, most);
+		return UI_REDRAW;
+	}
 	}
 	text_view_key(&p->text, key, getmaxy(stdscr) - 3);
 	return UI_REDRAW;

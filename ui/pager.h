@@ -15,6 +15,8 @@ struct text_view {
 	struct text_line *lines;
 	int nlines;
 	int top;                 /* the first line shown */
+	int left;                /* display columns scrolled out on the left */
+	int widest;              /* display columns of the widest line */
 };
 
 /* Appends text (copied), one line per '\n'-separated part. */
@@ -24,8 +26,8 @@ void text_view_addf(struct text_view *t, enum screen_style style, const char *fm
     __attribute__((format(printf, 3, 4)));
 /* Frees the lines; the view is empty again. */
 void text_view_clear(struct text_view *t);
-/* Draws the lines from top inside rows [y, y + height) and columns
- * [x, x + width), blank below the last. */
+/* Draws the lines from top, less their first left columns, inside rows
+ * [y, y + height) and columns [x, x + width), blank below the last. */
 void text_view_draw(const struct text_view *t, int y, int x, int height, int width);
 /* Scrolls for arrows, j/k, PgUp/PgDn, space, Home/End and g/G, page being
  * the lines shown; false for any other key. */

@@ -3,11 +3,12 @@
 # at 80x24: a note logged on a customer with a long history shows at the
 # top of its activity at once; a text column too wide for the room left
 # at 80 columns is shown cut rather than left out (the matching view's
-# proposal, the disputes' customer name); the aging grid re-bucketed to
+# proposal, the disputes' customer name); command output wider than the
+# screen scrolls sideways with h/l; the aging grid re-bucketed to
 # fewer columns, then dun quits cleanly (under the sanitizers, a leak is
 # an exit status).
 . "$top_srcdir/tests/tui/lib.sh"
-plan 7
+plan 10
 demo_ledger 30
 tui_start 80 24 --db "$DB"
 tui_wait "starts" "Call list"
@@ -19,6 +20,13 @@ tui_keys 6
 tui_wait_re "the matching view shows the proposal at 80 columns" "conf customer +proposal"
 tui_keys 4
 tui_wait_re "the disputes show the customer's name at 80 columns" "amount name +│"
+tui_keys : && tui_type "aging --by segment" && tui_keys Enter
+tui_wait "command output wider than the screen says it scrolls" "(q closes, ←→ scroll)"
+tui_keys l l
+tui_wait_re "l shows its last columns" "total +disputed│"
+tui_keys h h
+tui_wait_re "h back to its first" "│segment +currency"
+tui_keys q
 tui_keys 3 : && tui_type "buckets 15,45" && tui_keys Enter
 tui_wait "the grid has the new buckets" "16-45"
 tui_keys q q q q q
