@@ -142,6 +142,7 @@ struct aging {
 	struct id_map disputes;  /* invoice id -> disputed amount, -1 for all of it */
 	struct bitset issued_later; /* invoices and credit notes issued after D */
 	struct bitset paid_later;   /* payments dated after D */
+	bool reading, started;      /* in store_read_begin's snapshot; started by aging_scan */
 };
 
 /* Slot 0 holds payments of no known customer. */
@@ -503,55 +504,70 @@ static int64_t max_id(struct store *s, const char *sql)
 	return n;
 }
 
+/* Sums every item of o into a->accs, inside one read snapshot (a writer
+ * committing mid-report cannot unbalance it). The caller frees with
+ * aging_done, whatever the result. */
+static int aging_scan(struct aging *a, struct store *s, const struct aging_options *o, char **cause)
+{
+	*a = (struct aging){.store = s, .o = o};
+	if (o->nedges < 1 || o->nedges > AGING_MAX_EDGES)
+		return dun_fail(cause, DUN_EUSAGE, "aging: between 1 and %d bucket edges", AGING_MAX_EDGES);
+	int rc = store_read_begin(s, &a->started, cause);
+	if (rc != DUN_OK)
+		return rc;
+	a->reading = true;
+	date_format_iso(o->as_of, a->as_of);
+	date_format_iso(o->as_of, a->threshold[0]);
+	for (int i = 0; i < o->nedges; i++)
+		date_format_iso(o->as_of - o->edges[i], a->threshold[i + 1]);
+	a->fx = fx_new(s, o->currency ? o->currency : o->base_currency, o->as_of);
+	if (o->customer_id) {
+		a->nslots = 2;
+	} else {
+		sqlite3_stmt *st = store_stmt(s, "SELECT coalesce(max(id), 0) FROM customer");
+		a->nslots = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) + 1 : 1;
+		sqlite3_reset(st);
+	}
+	a->accs = xcalloc((size_t)a->nslots, sizeof *a->accs);
+	int64_t invoices = max_id(s, "SELECT coalesce(max(id), 0) + 1 FROM invoice");
+	int64_t payments = max_id(s, "SELECT coalesce(max(id), 0) + 1 FROM payment");
+	bitset_init(&a->adjust.filter, invoices);
+	bitset_init(&a->disputes.filter, invoices);
+	bitset_init(&a->payadjust.filter, payments);
+	bitset_init(&a->paid_later, payments);
+	bitset_init(&a->issued_later, invoices);
+	if ((rc = load_history(a, cause)) == DUN_OK && (rc = scan_invoices(a, cause)) == DUN_OK)
+		rc = scan_payments(a, cause);
+	return rc;
+}
+
+static void aging_done(struct aging *a)
+{
+	if (a->reading)
+		store_read_end(a->store, a->started);
+	free(a->accs);
+	free(a->adjust.slots);
+	free(a->payadjust.slots);
+	free(a->disputes.slots);
+	free(a->adjust.filter.words);
+	free(a->payadjust.filter.words);
+	free(a->disputes.filter.words);
+	free(a->paid_later.words);
+	free(a->issued_later.words);
+	fx_free(a->fx);
+}
+
 int aging_compute(struct store *s, const struct aging_options *o,
     struct aging_row **rows, int *nrows, char **cause)
 {
 	*rows = NULL;
 	*nrows = 0;
-	if (o->nedges < 1 || o->nedges > AGING_MAX_EDGES)
-		return dun_fail(cause, DUN_EUSAGE, "aging: between 1 and %d bucket edges", AGING_MAX_EDGES);
-	/* One snapshot: a writer committing mid-report cannot unbalance it. */
-	bool started;
-	int rc = store_read_begin(s, &started, cause);
-	if (rc != DUN_OK)
-		return rc;
-	struct aging a = {.store = s, .o = o};
-	date_format_iso(o->as_of, a.as_of);
-	date_format_iso(o->as_of, a.threshold[0]);
-	for (int i = 0; i < o->nedges; i++)
-		date_format_iso(o->as_of - o->edges[i], a.threshold[i + 1]);
-	a.fx = fx_new(s, o->currency ? o->currency : o->base_currency, o->as_of);
-	if (o->customer_id) {
-		a.nslots = 2;
-	} else {
-		sqlite3_stmt *st = store_stmt(s, "SELECT coalesce(max(id), 0) FROM customer");
-		a.nslots = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) + 1 : 1;
-		sqlite3_reset(st);
-	}
-	a.accs = xcalloc((size_t)a.nslots, sizeof *a.accs);
-	int64_t invoices = max_id(s, "SELECT coalesce(max(id), 0) + 1 FROM invoice");
-	int64_t payments = max_id(s, "SELECT coalesce(max(id), 0) + 1 FROM payment");
-	bitset_init(&a.adjust.filter, invoices);
-	bitset_init(&a.disputes.filter, invoices);
-	bitset_init(&a.payadjust.filter, payments);
-	bitset_init(&a.paid_later, payments);
-	bitset_init(&a.issued_later, invoices);
+	struct aging a;
 	struct rows out = {0};
-	if ((rc = load_history(&a, cause)) == DUN_OK &&
-	    (rc = scan_invoices(&a, cause)) == DUN_OK &&
-	    (rc = scan_payments(&a, cause)) == DUN_OK)
+	int rc = aging_scan(&a, s, o, cause);
+	if (rc == DUN_OK)
 		rc = group_rows(&a, &out, cause);
-	store_read_end(s, started);
-	free(a.accs);
-	free(a.adjust.slots);
-	free(a.payadjust.slots);
-	free(a.disputes.slots);
-	free(a.adjust.filter.words);
-	free(a.payadjust.filter.words);
-	free(a.disputes.filter.words);
-	free(a.paid_later.words);
-	free(a.issued_later.words);
-	fx_free(a.fx);
+	aging_done(&a);
 	if (rc != DUN_OK) {
 		aging_free(out.rows, out.count);
 		return rc;
@@ -559,6 +575,22 @@ int aging_compute(struct store *s, const struct aging_options *o,
 	*rows = out.rows;
 	*nrows = out.count;
 	return DUN_OK;
+}
+
+int aging_compute_sums(struct store *s, const struct aging_options *o, struct aging_sums *sums, char **cause)
+{
+	memset(sums, 0, sizeof *sums);
+	struct aging a;
+	int rc = aging_scan(&a, s, o, cause);
+	if (rc == DUN_OK) {
+		struct acc all = {0};
+		for (int64_t i = 0; i < a.nslots; i++)
+			acc_merge(&all, &a.accs[i]);
+		memcpy(sums->bucket, all.bucket, sizeof sums->bucket);
+		sums->unapplied = all.unapplied;
+	}
+	aging_done(&a);
+	return rc;
 }
 
 void aging_free(struct aging_row *rows, int nrows)

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "date.h"
+#include "fx.h"
 #include "money.h"
 #include "store.h"
 
@@ -47,4 +48,14 @@ void aging_bucket_name(int index, const int *edges, int nedges, char *buf, int s
 int aging_compute(struct store *s, const struct aging_options *o,
     struct aging_row **rows, int *nrows, char **cause);
 void aging_free(struct aging_row *rows, int nrows);
+
+/* The buckets and unapplied of every row merged before rounding (scaled,
+ * fx.h), for callers that combine them and must still round each result
+ * once (kpi.c). */
+struct aging_sums {
+	fx_value bucket[AGING_MAX_BUCKETS];
+	fx_value unapplied;
+};
+/* The sums of what aging_compute would report for o (o->by aside). */
+int aging_compute_sums(struct store *s, const struct aging_options *o, struct aging_sums *sums, char **cause);
 #endif

@@ -182,15 +182,17 @@ static int compute(struct store *s, const struct kpi_options *o, struct kpi_resu
 	aging_options_default(&ao);
 	ao.as_of = o->as_of;
 	ao.base_currency = o->base_currency;
-	ao.by = AGING_BY_TOTAL;
-	struct aging_row *rows;
-	int nrows, rc;
-	if ((rc = aging_compute(s, &ao, &rows, &nrows, cause)) != DUN_OK)
+	struct aging_sums sums;
+	int rc = aging_compute_sums(s, &ao, &sums, cause);
+	if (rc != DUN_OK)
 		return rc;
-	money_t ar = rows[0].total, current = rows[0].bucket[0], overdue = 0;
+	/* Each figure rounded once from the exact sums (SPEC §5), so ar is not
+	 * its buckets' roundings added up. */
+	fx_value overdue_sum = 0;
 	for (int i = 1; i < ao.nedges + 2; i++)
-		overdue += rows[0].bucket[i];
-	aging_free(rows, nrows);
+		overdue_sum += sums.bucket[i];
+	fx_value ar_scaled = sums.bucket[0] + overdue_sum + sums.unapplied;
+	money_t ar = fx_round(ar_scaled, 1), current = fx_round(sums.bucket[0], 1), overdue = fx_round(overdue_sum, 1);
 
 	/* The period's daily flows: sales in, receipts out. */
 	day_t first = o->as_of - (day_t)P + 1;
@@ -223,7 +225,7 @@ static int compute(struct store *s, const struct kpi_options *o, struct kpi_resu
 
 	/* ar(d) = ar(D) - sum of flows after d; summed over the P days each
 	 * flow on day first + i counts for the i days before it. */
-	fx_value ar_scaled = (fx_value)ar * FX_SCALE, days_sum = ar_scaled * P;
+	fx_value days_sum = ar_scaled * P;
 	for (int64_t i = 0; i < P; i++)
 		days_sum -= (per.sales[i] - per.receipts[i]) * i;
 	money_t sales = fx_round(sales_sum, 1);

@@ -175,6 +175,26 @@ static void test_converted_at_d(void **state)
 	expect_kpis(f, date_from_ymd(2026, 3, 31), 90, want);
 }
 
+/* Each figure is rounded once from exact converted sums (SPEC §5): USD
+ * 0.01 overdue (U1, issued 01-10) and USD 0.01 current (U2, issued 03-10)
+ * at 0.5 are EUR 0.005 each, so ar is 0.01, not the buckets' 0.01 + 0.01.
+ * current and overdue are 0.01 each (half away from zero): ratio 0.5000;
+ * sales 0.01; dso = bpdso = 1 * 90 / 1 = 90.0, add 0.0; countback: March's
+ * 0.01 uses up ar, 31.0; ar at D - P = 0: cei (0 + 1 - 1) / (0 + 1 - 1) is
+ * n/a; ar_average = (59 * 0.005 + 22 * 0.01) / 90 = 0.0057 -> 0.01. */
+static void test_rounded_once(void **state)
+{
+	struct fixture *f = *state;
+	int64_t c = fixture_customer(f, "U", "", "");
+	fixture_invoice(f, c, "U1", "2026-01-10", "2026-02-09", "USD", 1);
+	fixture_invoice(f, c, "U2", "2026-03-10", "2026-04-09", "USD", 1);
+	fixture_exec(f, "INSERT INTO rate VALUES ('USD', '2025-12-01', '0.5', 500000000)");
+	static const char *const want[KPI_COUNT] = {
+		"0.01", "0.01", "0.01", "0.5000", "0.01", "90.0", "90.0", "0.0", "31.0", NULL, NULL, NULL, "0.01",
+	};
+	expect_kpis(f, date_from_ymd(2026, 3, 31), 90, want);
+}
+
 /* Nothing to measure: zero amounts, n/a ratios, countback 0.0. Then one
  * invoice of exactly one window's sales: countback stops when nothing is
  * left, at that window's 31 days, not at 24 months. */
@@ -202,6 +222,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_zero_sales, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_countback_31st, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_converted_at_d, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rounded_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_and_exact, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
