@@ -186,16 +186,16 @@ static void text_add(struct buf *b, const char *s, size_t n)
 		{ "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' }, { "&quot;", '"' }, { "&apos;", '\'' },
 	};
 	for (size_t i = 0; i < n; i++) {
-		size_t k;
-		for (k = 0; s[i] == '&' && k < sizeof entities / sizeof entities[0]; k++) {
+		bool decoded = false;
+		for (size_t k = 0; s[i] == '&' && !decoded && k < sizeof entities / sizeof entities[0]; k++) {
 			size_t len = strlen(entities[k].name);
 			if (i + len <= n && strncmp(s + i, entities[k].name, len) == 0) {
 				buf_putc(b, entities[k].c);
 				i += len - 1;
-				break;
+				decoded = true;
 			}
 		}
-		if (s[i] != '&' || k == sizeof entities / sizeof entities[0])
+		if (!decoded)
 			buf_putc(b, s[i]);
 	}
 }

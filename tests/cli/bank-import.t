@@ -4,7 +4,7 @@
 # a bad file (truncated, wrong document, bad amount, junk) is refused naming
 # file and position with nothing imported.
 . "$top_srcdir/tests/lib.sh"
-plan 23
+plan 24
 data="$top_srcdir/tests/cli/data/bank"
 "$DUN" --db "$DB" init >/dev/null
 
@@ -89,3 +89,17 @@ expect "the line has its date, amount and payer" 0 "2026-06-20|125050|Société 
 expect_err "--skip-bad does not apply to a bank statement" 2 \
 	"dun: --skip-bad: a bank statement is imported whole or not at all" \
 	"$DUN" --db "$DB" import bank --skip-bad "$TEST_DIR/bad.csv" "$TEST_DIR/legacy.csv"
+
+cat >"$TEST_DIR/entities.ofx" <<'EOF'
+<?xml version="1.0" encoding="UTF-8"?>
+<?OFX OFXHEADER="200" VERSION="220" SECURITY="NONE" OLDFILEUID="NONE" NEWFILEUID="NONE"?>
+<OFX><BANKMSGSRSV1><STMTTRNRS><TRNUID>1</TRNUID><STMTRS><CURDEF>EUR</CURDEF>
+<BANKACCTFROM><BANKID>1</BANKID><ACCTID>ACC-ENT</ACCTID><ACCTTYPE>CHECKING</ACCTTYPE></BANKACCTFROM>
+<BANKTRANLIST><DTSTART>20261101</DTSTART><DTEND>20261130</DTEND>
+<STMTTRN><TRNTYPE>CREDIT</TRNTYPE><DTPOSTED>20261110</DTPOSTED><TRNAMT>99.99</TRNAMT><FITID>ENT-1</FITID>
+<NAME>Smith &amp; Sons &lt;UK&gt;</NAME><MEMO>&quot;INV 7&quot; &amp;amp; &foo; &</MEMO></STMTTRN>
+</BANKTRANLIST></STMTRS></STMTTRNRS></BANKMSGSRSV1></OFX>
+EOF
+"$DUN" --db "$DB" import bank "$TEST_DIR/entities.ofx" >/dev/null
+expect "OFX text has its entities decoded once, and nothing else" 0 'Smith & Sons <UK>|"INV 7" &amp; &foo; &' \
+	sql "SELECT payer_name, remittance FROM payment WHERE reference = 'ENT-1'"
