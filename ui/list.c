@@ -8,6 +8,7 @@
 #include <string.h>
 #include "money.h"
 #include "screen.h"
+#include "text.h"
 #include "xalloc.h"
 
 enum fetch_how { FETCH_FROM, FETCH_AFTER, FETCH_BEFORE };
@@ -368,8 +369,16 @@ void list_draw_cells(struct list *l, int y, int x, int width, char *const *cells
 	int n = layout(l, width, index, widths), cx = x;
 	screen_fill(y, x, 1, width, style);
 	for (int i = 0; i < n && cx < x + width; i++) {
-		int w = screen_clamp(widths[i], 0, x + width - cx);
-		screen_text(y, cx, w, cells[index[i]], l->src->columns[index[i]].right, style);
+		int c = index[i], w = screen_clamp(widths[i], 0, x + width - cx), over;
+		bool right = l->src->columns[c].right;
+		const char *cell = cells[c] ? cells[c] : "";
+		if ((l->src->cut_left >> c & 1u) && w > 1 && (over = text_width(cell) - w) > 0) {
+			char *end = xasprintf("~%s", screen_skip_columns(cell, over + 1));
+			screen_text(y, cx, w, end, right, style);
+			free(end);
+		} else {
+			screen_text(y, cx, w, cell, right, style);
+		}
 		cx += w + 1;
 	}
 }

@@ -44,6 +44,9 @@ struct list_source {
 	const struct list_column *columns;
 	int ncolumns;
 	int frozen;              /* leading columns that stay when scrolling sideways */
+	/* Bit c: column c, when too narrow, is cut on the left, since its
+	 * end tells rows apart (invoice numbers differ in their last digits). */
+	unsigned cut_left;
 	/* SQL literals (cached by address). Each returns rows in the list's
 	 * order, LIMIT ?9; sql_before in reverse order. */
 	const char *sql_from, *sql_after, *sql_before;

@@ -19,19 +19,6 @@ static void add_line(struct text_view *t, enum screen_style style, char *text)
 		t->widest = w;
 }
 
-/* s less its first n display columns (a wide character cut in two goes
- * whole). */
-static const char *skip_columns(const char *s, int n)
-{
-	size_t len = strlen(s);
-	while (n > 0 && *s) {
-		int cp, used = text_decode(s, len, &cp);
-		n -= cp < 0 ? 1 : text_cp_width(cp);
-		s += used;
-		len -= (size_t)used;
-	}
-	return s;
-}
 
 void text_view_add(struct text_view *t, enum screen_style style, const char *text)
 {
@@ -64,7 +51,7 @@ void text_view_draw(const struct text_view *t, int y, int x, int height, int wid
 {
 	screen_fill(y, x, height, width, STYLE_NORMAL);
 	for (int i = 0; i < height && t->top + i < t->nlines; i++)
-		screen_text(y + i, x, width, skip_columns(t->lines[t->top + i].text, t->left), false,
+		screen_text(y + i, x, width, screen_skip_columns(t->lines[t->top + i].text, t->left), false,
 		    t->lines[t->top + i].style);
 }
 

@@ -88,6 +88,18 @@ void screen_text(int y, int x, int width, const char *s, bool right, enum screen
 	buf_free(&b);
 }
 
+const char *screen_skip_columns(const char *s, int n)
+{
+	size_t len = strlen(s);
+	while (n > 0 && *s) {
+		int cp, used = text_decode(s, len, &cp);
+		n -= cp < 0 ? 1 : text_cp_width(cp);
+		s += used;
+		len -= (size_t)used;
+	}
+	return s;
+}
+
 int screen_wrap(int y, int x, int width, int max_lines, const char *s, enum screen_style style)
 {
 	int lines = 0;

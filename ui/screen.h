@@ -40,6 +40,9 @@ attr_t screen_attr(enum screen_style style);
  * width, with control characters and invalid bytes shown as '?'. Nothing
  * happens when the position or width is off screen. */
 void screen_text(int y, int x, int width, const char *s, bool right, enum screen_style style);
+/* s less its first n display columns (a wide character cut in two goes
+ * whole): the text scrolled sideways. */
+const char *screen_skip_columns(const char *s, int n);
 /* Writes s from (y, x) wrapped at spaces into lines of width columns, at
  * most max_lines; returns the lines used. */
 int screen_wrap(int y, int x, int width, int max_lines, const char *s, enum screen_style style);

@@ -195,6 +195,7 @@ static void invoices_read(struct list *l, sqlite3_stmt *st, struct list_row *row
 static const struct list_source invoice_source = {
 	.columns = invoice_columns,
 	.ncolumns = sizeof invoice_columns / sizeof invoice_columns[0],
+	.cut_left = 1u << 0,
 	.sql_from = SELECT_INVOICES "AND (i.due_date, i.number) >= (?1, ?2) ORDER BY i.due_date, i.number LIMIT ?9",
 	.sql_after = SELECT_INVOICES "AND (i.due_date, i.number) > (?1, ?2) ORDER BY i.due_date, i.number LIMIT ?9",
 	.sql_before = SELECT_INVOICES "AND (i.due_date, i.number) < (?1, ?2) ORDER BY i.due_date DESC, i.number DESC LIMIT ?9",

@@ -1,19 +1,21 @@
 #!/bin/sh
 # Panes that follow what was just done, on a demo ledger of 30 customers
 # at 80x24: a note logged on a customer with a long history shows at the
-# top of its activity at once; a text column too wide for the room left
+# top of its activity at once; an invoice number too long for its column
+# keeps its end, which tells the invoices apart; a text column too wide for the room left
 # at 80 columns is shown cut rather than left out (the matching view's
 # proposal, the disputes' customer name); command output wider than the
 # screen scrolls sideways with h/l; the aging grid re-bucketed to
 # fewer columns, then dun quits cleanly (under the sanitizers, a leak is
 # an exit status).
 . "$top_srcdir/tests/tui/lib.sh"
-plan 10
+plan 11
 demo_ledger 30
 tui_start 80 24 --db "$DB"
 tui_wait "starts" "Call list"
 tui_keys : && tui_type "goto C00001" && tui_keys Enter
 tui_wait "C00001 has more history than its pane shows" "Activity 1/54"
+tui_wait_re "a long invoice number keeps its distinct end" "│~V-2026-[0-9]{6} 2026-"
 tui_keys n && tui_type "fresh note" && tui_keys Enter
 tui_wait_re "the note is at the top of the activity at once" "│2026-11-22 note +fresh note"
 tui_keys 6
