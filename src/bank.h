@@ -2,7 +2,8 @@
  * exports, each parsed into the same structure of statements and lines so
  * that the importer and the matcher never see a bank's file format. A file
  * parses whole or not at all: the first error names the file and position
- * ("FILE:LINE: FIELD "VALUE": reason") and nothing is returned. */
+ * ("FILE:LINE: FIELD "VALUE": reason") and nothing is returned (a CSV
+ * export can name every bad row first: bank_csv_map.notice). */
 #ifndef DUN_BANK_H
 #define DUN_BANK_H
 #include <stdbool.h>
@@ -68,6 +69,11 @@ struct bank_csv_map {
 	const char *reference, *remittance, *payer, *payer_account;
 	const char *encoding, *date_format;
 	enum money_mark mark;
+	/* Called with each bad row ("FILE:LINE: FIELD "VALUE": why"), so that
+	 * all are named before the parse fails with their count; NULL: the
+	 * parse fails at the first. */
+	void (*notice)(void *arg, const char *message);
+	void *notice_arg;
 };
 
 /* Detects the format from the content (never the file name). Returns

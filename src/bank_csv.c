@@ -63,6 +63,48 @@ static int parse_amount(const char *path, long line, const char *field, const ch
 	return DUN_OK;
 }
 
+/* Checks one row and adds its line to st; a bad row adds nothing and
+ * *cause names it. */
+static int parse_row(const char *path, const struct csv_record *rec, const int col[C_COUNT], const char *format,
+    enum money_mark *mark, struct bank_statement *st, char **cause)
+{
+	const char *f[C_COUNT];
+	for (int c = 0; c < C_COUNT; c++)
+		f[c] = col[c] >= 0 && col[c] < rec->nfields ? rec->fields[col[c]] : "";
+	day_t date, value = DATE_NONE;
+	if (!parse_date(f[C_DATE], format, &date))
+		return fail(path, rec->line, "date", f[C_DATE], format != NULL ? "not a date in the --date-format"
+		    : "not a date (YYYY-MM-DD, DD/MM/YYYY, DD.MM.YYYY)", cause);
+	if (*f[C_VALUE_DATE] != '\0' && !parse_date(f[C_VALUE_DATE], format, &value))
+		return fail(path, rec->line, "value_date", f[C_VALUE_DATE], "not a date", cause);
+	int rc = DUN_OK;
+	money_t amount = 0, debit = 0;
+	if (col[C_AMOUNT] >= 0)
+		rc = parse_amount(path, rec->line, "amount", f[C_AMOUNT], f[C_CURRENCY], mark, &amount, cause);
+	else {
+		if (*f[C_CREDIT] != '\0')
+			rc = parse_amount(path, rec->line, "credit", f[C_CREDIT], f[C_CURRENCY], mark, &amount, cause);
+		if (rc == DUN_OK && *f[C_DEBIT] != '\0')
+			rc = parse_amount(path, rec->line, "debit", f[C_DEBIT], f[C_CURRENCY], mark, &debit, cause);
+		amount = amount - (debit < 0 ? -debit : debit);
+	}
+	if (rc != DUN_OK)
+		return rc;
+	if (*f[C_CURRENCY] != '\0' && !money_currency_valid(f[C_CURRENCY]))
+		return fail(path, rec->line, "currency", f[C_CURRENCY], "not an ISO 4217 currency", cause);
+	struct bank_line *l = bank_line_add(st, rec->line);
+	snprintf(l->currency, sizeof l->currency, "%s", f[C_CURRENCY]);
+	l->credit = amount >= 0;
+	l->amount = amount < 0 ? -amount : amount;
+	l->booking_date = date;
+	l->value_date = value != DATE_NONE ? value : date;
+	bank_set(&l->entry_ref, f[C_REFERENCE], strlen(f[C_REFERENCE]));
+	bank_set(&l->remittance, f[C_REMITTANCE], strlen(f[C_REMITTANCE]));
+	bank_set(&l->payer_name, f[C_PAYER], strlen(f[C_PAYER]));
+	bank_set(&l->payer_account, f[C_PAYER_ACCOUNT], strlen(f[C_PAYER_ACCOUNT]));
+	return DUN_OK;
+}
+
 int bank_csv_parse(const char *path, const struct bank_csv_map *map, struct bank_file *out, char **cause)
 {
 	struct csv_reader *r;
@@ -99,49 +141,25 @@ int bank_csv_parse(const char *path, const struct bank_csv_map *map, struct bank
 		rc = fail(path, rec->line, "amount", "", "no amount column (nor credit and debit) in the header", cause);
 	struct bank_statement *st = rc == DUN_OK ? bank_statement_add(out) : NULL;
 	enum money_mark mark = map != NULL ? map->mark : MONEY_MARK_AUTO;
+	void (*notice)(void *, const char *) = map != NULL ? map->notice : NULL;
+	long bad = 0;
 	while (rc == DUN_OK && (rc = csv_reader_next(r, &rec, cause)) == DUN_OK && rec != NULL) {
-		const char *f[C_COUNT];
-		for (int c = 0; c < C_COUNT; c++)
-			f[c] = col[c] >= 0 && col[c] < rec->nfields ? rec->fields[col[c]] : "";
 		if (rec->nfields == 1 && *rec->fields[0] == '\0')
 			continue; /* a blank line */
-		day_t date, value = DATE_NONE;
-		if (!parse_date(f[C_DATE], format, &date)) {
-			rc = fail(path, rec->line, "date", f[C_DATE], format != NULL ? "not a date in the --date-format"
-			    : "not a date (YYYY-MM-DD, DD/MM/YYYY, DD.MM.YYYY)", cause);
+		char *why = NULL;
+		if (parse_row(path, rec, col, format, &mark, st, &why) == DUN_OK)
+			continue;
+		if (notice == NULL) {
+			rc = dun_fail(cause, DUN_EDATA, "%s", why);
+			free(why);
 			break;
 		}
-		if (*f[C_VALUE_DATE] != '\0' && !parse_date(f[C_VALUE_DATE], format, &value)) {
-			rc = fail(path, rec->line, "value_date", f[C_VALUE_DATE], "not a date", cause);
-			break;
-		}
-		money_t amount = 0, debit = 0;
-		if (col[C_AMOUNT] >= 0)
-			rc = parse_amount(path, rec->line, "amount", f[C_AMOUNT], f[C_CURRENCY], &mark, &amount, cause);
-		else {
-			if (*f[C_CREDIT] != '\0')
-				rc = parse_amount(path, rec->line, "credit", f[C_CREDIT], f[C_CURRENCY], &mark, &amount, cause);
-			if (rc == DUN_OK && *f[C_DEBIT] != '\0')
-				rc = parse_amount(path, rec->line, "debit", f[C_DEBIT], f[C_CURRENCY], &mark, &debit, cause);
-			amount = amount - (debit < 0 ? -debit : debit);
-		}
-		if (rc != DUN_OK)
-			break;
-		if (*f[C_CURRENCY] != '\0' && !money_currency_valid(f[C_CURRENCY])) {
-			rc = fail(path, rec->line, "currency", f[C_CURRENCY], "not an ISO 4217 currency", cause);
-			break;
-		}
-		struct bank_line *l = bank_line_add(st, rec->line);
-		snprintf(l->currency, sizeof l->currency, "%s", f[C_CURRENCY]);
-		l->credit = amount >= 0;
-		l->amount = amount < 0 ? -amount : amount;
-		l->booking_date = date;
-		l->value_date = value != DATE_NONE ? value : date;
-		bank_set(&l->entry_ref, f[C_REFERENCE], strlen(f[C_REFERENCE]));
-		bank_set(&l->remittance, f[C_REMITTANCE], strlen(f[C_REMITTANCE]));
-		bank_set(&l->payer_name, f[C_PAYER], strlen(f[C_PAYER]));
-		bank_set(&l->payer_account, f[C_PAYER_ACCOUNT], strlen(f[C_PAYER_ACCOUNT]));
+		bad++;
+		notice(map->notice_arg, why);
+		free(why);
 	}
+	if (rc == DUN_OK && bad > 0)
+		rc = dun_fail(cause, DUN_EDATA, "%s: %ld bad row%s, nothing imported", path, bad, bad == 1 ? "" : "s");
 	csv_reader_close(r);
 	return rc;
 }

@@ -4,7 +4,7 @@
 # a bad file (truncated, wrong document, bad amount, junk) is refused naming
 # file and position with nothing imported.
 . "$top_srcdir/tests/lib.sh"
-plan 24
+plan 26
 data="$top_srcdir/tests/cli/data/bank"
 "$DUN" --db "$DB" init >/dev/null
 
@@ -103,3 +103,11 @@ EOF
 "$DUN" --db "$DB" import bank "$TEST_DIR/entities.ofx" >/dev/null
 expect "OFX text has its entities decoded once, and nothing else" 0 'Smith & Sons <UK>|"INV 7" &amp; &foo; &' \
 	sql "SELECT payer_name, remittance FROM payment WHERE reference = 'ENT-1'"
+
+printf 'date,amount,reference\n2026-11-10,abc,BAD-1\n2026-11-10,5.00,GOOD-1\n2026-13-10,5.00,BAD-2\n' >"$TEST_DIR/badrows.csv"
+expect_err "a CSV export names every bad row, and imports nothing" 1 \
+	"dun: $TEST_DIR/badrows.csv:2: amount \"abc\": not an amount
+dun: $TEST_DIR/badrows.csv:4: date \"2026-13-10\": not a date (YYYY-MM-DD, DD/MM/YYYY, DD.MM.YYYY)
+dun: $TEST_DIR/badrows.csv: 2 bad rows, nothing imported" \
+	"$DUN" --db "$DB" import bank "$TEST_DIR/badrows.csv"
+expect "the good row was not imported either" 0 "0" sql "SELECT count(*) FROM payment WHERE reference = 'GOOD-1'"
