@@ -346,11 +346,13 @@ void command_help(struct buf *b)
 		    i % 4 == 3 || i + 1 == n ? "\n" : "");
 	buf_puts(b, "  arrows, hjkl, PgUp/PgDn, Home/End, g/G move; Tab / Shift-Tab change pane;\n"
 	    "  Enter drills down (on the aging pane: the portfolio and back; on an invoice: its\n"
-	    "  detail, scrolled with j/k, left with Enter, q or Esc); o shows paid invoices too;\n"
-	    "  f filters the customers: profile=prompt|slow|erratic|deteriorating|risky\n"
-	    "  class=A..E collector=NAME segment=NAME overdue and a PCRE2 pattern on code or\n"
-	    "  name, all of them holding (:filter alone clears it); s / S sort the aging grid;\n"
-	    "  after a search n / N step through matches until Esc; the mouse selects and scrolls.\n\n");
+	    "  detail, scrolled with j/k, left with Enter, q or Esc; on an activity: its whole\n"
+	    "  text); o shows paid invoices too; f filters the customers:\n"
+	    "  profile=prompt|slow|erratic|deteriorating|risky class=A..E collector=NAME\n"
+	    "  segment=NAME overdue and a PCRE2 pattern on code or name, all of them holding\n"
+	    "  (:filter alone clears it); s / S sort the aging grid; after a search n / N step\n"
+	    "  through matches until Esc; the mouse selects and scrolls; h / l scroll this\n"
+	    "  help and command output sideways.\n\n");
 	buf_puts(b, "Workstation commands (type : then the command; Tab completes, Up/Down recall)\n");
 	for (int i = 0; ui_commands[i].name != NULL; i++) {
 		char *head = xasprintf("%s %s", ui_commands[i].name, ui_commands[i].usage);

@@ -100,38 +100,64 @@ const char *screen_skip_columns(const char *s, int n)
 	return s;
 }
 
+/* Bytes of s on its next line of width columns: words while they fit (a
+ * word longer than the line alone, cut when drawn), up to a newline. */
+static size_t wrap_fit(const char *s, int width)
+{
+	size_t end = 0, fit = 0;
+	while (s[end] && s[end] != '\n') {
+		size_t next = end;
+		while (s[next] == ' ')
+			next++;
+		while (s[next] && s[next] != ' ' && s[next] != '\n')
+			next++;
+		char *head = xstrndup(s, next);
+		bool fits = text_width(head) <= width;
+		free(head);
+		if (!fits)
+			break;
+		fit = end = next;
+	}
+	return fit ? fit : strcspn(s, "\n");
+}
+
+/* Past the end of a line: its newline, or the blanks a wrap left. */
+static const char *wrap_next(const char *s)
+{
+	if (*s == '\n')
+		return s + 1;
+	while (*s == ' ')
+		s++;
+	return s;
+}
+
 int screen_wrap(int y, int x, int width, int max_lines, const char *s, enum screen_style style)
 {
 	int lines = 0;
 	if (width <= 0)
 		return 0;
 	while (*s && lines < max_lines) {
-		/* take words while they fit; a word longer than the line is cut */
-		size_t end = 0, fit = 0;
-		while (s[end]) {
-			size_t next = end;
-			while (s[next] == ' ')
-				next++;
-			while (s[next] && s[next] != ' ')
-				next++;
-			char *head = xstrndup(s, next);
-			bool fits = text_width(head) <= width;
-			free(head);
-			if (!fits)
-				break;
-			fit = end = next;
-		}
-		if (fit == 0)
-			fit = strlen(s);
+		size_t fit = wrap_fit(s, width);
 		char *line = xstrndup(s, fit);
 		screen_text(y + lines, x, width, line, false, style);
 		free(line);
 		lines++;
-		s += fit;
-		while (*s == ' ')
-			s++;
+		s = wrap_next(s + fit);
 	}
 	return lines;
+}
+
+char *screen_wrap_lines(const char *s, int width)
+{
+	struct buf b = {0};
+	width = width > 0 ? width : 1;
+	while (*s) {
+		size_t fit = wrap_fit(s, width);
+		buf_add(&b, s, fit);
+		buf_putc(&b, '\n');
+		s = wrap_next(s + fit);
+	}
+	return buf_take(&b);
 }
 
 void screen_fill(int y, int x, int height, int width, enum screen_style style)

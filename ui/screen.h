@@ -46,6 +46,9 @@ const char *screen_skip_columns(const char *s, int n);
 /* Writes s from (y, x) wrapped at spaces into lines of width columns, at
  * most max_lines; returns the lines used. */
 int screen_wrap(int y, int x, int width, int max_lines, const char *s, enum screen_style style);
+/* s wrapped the same way into lines of width columns, each ended by a
+ * newline, for the pager. Caller frees. */
+char *screen_wrap_lines(const char *s, int width);
 /* Fills a rectangle with blanks in a style. */
 void screen_fill(int y, int x, int height, int width, enum screen_style style);
 /* A box with a title in its top border; focused boxes draw the title bold. */

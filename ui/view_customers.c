@@ -632,6 +632,20 @@ static int detail_key(struct customers *cv, int key)
 	return UI_REDRAW;
 }
 
+/* Enter on the activity pane: the whole entry, wrapped to the screen,
+ * which the pane's one line cuts. */
+static void show_activity(struct customers *cv)
+{
+	const struct list_row *row = list_selected(&cv->activity), *customer = list_selected(&cv->customers);
+	if (row == NULL)
+		return;
+	char *title = xasprintf("%s %s %s", customer ? customer->cell[0] : "", row->cell[0], row->cell[1]);
+	char *text = screen_wrap_lines(row->cell[2], getmaxx(stdscr) - 2);
+	ui_pager(cv->ui, title, text);
+	free(text);
+	free(title);
+}
+
 static int customers_key(struct ui *ui, void *state, int key)
 {
 	struct customers *cv = state;
@@ -688,7 +702,8 @@ static int customers_key(struct ui *ui, void *state, int key)
 			load_aging(cv);
 			return UI_REDRAW;
 		}
-		return UI_HANDLED;
+		show_activity(cv);
+		return UI_REDRAW;
 	}
 	struct list *l = focused_list(cv);
 	if (l == NULL)

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Panes that follow what was just done, on a demo ledger of 30 customers
 # at 80x24: a note logged on a customer with a long history shows at the
-# top of its activity at once; an invoice number too long for its column
+# top of its activity at once, and Enter on it shows its whole text
+# wrapped; an invoice number too long for its column
 # keeps its end, which tells the invoices apart; a text column too wide for the room left
 # at 80 columns is shown cut rather than left out (the matching view's
 # proposal, the disputes' customer name); command output wider than the
@@ -9,7 +10,7 @@
 # fewer columns, then dun quits cleanly (under the sanitizers, a leak is
 # an exit status).
 . "$top_srcdir/tests/tui/lib.sh"
-plan 11
+plan 13
 demo_ledger 30
 tui_start 80 24 --db "$DB"
 tui_wait "starts" "Call list"
@@ -18,6 +19,11 @@ tui_wait "C00001 has more history than its pane shows" "Activity 1/54"
 tui_wait_re "a long invoice number keeps its distinct end" "│~V-2026-[0-9]{6} 2026-"
 tui_keys n && tui_type "fresh note" && tui_keys Enter
 tui_wait_re "the note is at the top of the activity at once" "│2026-11-22 note +fresh note"
+tui_keys n && tui_type "long tail: $(printf 'word%d ' 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)end" && tui_keys Enter
+tui_keys Tab Tab Tab g Enter
+tui_wait "Enter on the activity shows the whole entry" "C00001 2026-11-22 note"
+tui_wait_re "wrapped to the screen at a blank" "^│word[0-9]+ word.* end"
+tui_keys q
 tui_keys 6
 tui_wait_re "the matching view shows the proposal at 80 columns" "conf customer +proposal"
 tui_keys 4
