@@ -589,8 +589,18 @@ int action_statement(struct ui *ui, int argc, char **argv)
 	struct target *t = target_new(ui);
 	if (t == NULL)
 		return DUN_EUSAGE;
-	char *words[] = {"statement", t->code, NULL};
-	ui_run_cli(ui, "statement", 2, words);
+	char *words[] = {"statement", t->code, NULL}, *output = NULL;
+	int rc = ui_dispatch(ui, 2, words, &output);
+	output[strcspn(output, "\n")] = '\0';
+	/* the command prints the file's name, relative to where dun started:
+	 * say where it is and what it holds */
+	char *where = rc == DUN_OK ? realpath(output, NULL) : NULL;
+	if (rc == DUN_OK)
+		ui_message(ui, false, "statement of %s written to %s", t->code, where ? where : output);
+	else
+		ui_message(ui, true, "%s", *output ? output : "statement: failed");
+	free(where);
+	free(output);
 	free(t);
 	return DUN_OK;
 }

@@ -2,7 +2,7 @@
 # Panes that follow what was just done, on a demo ledger of 30 customers
 # at 80x24: a note logged on a customer with a long history shows at the
 # top of its activity at once, and Enter on it shows its whole text
-# wrapped; an invoice number too long for its column
+# wrapped; x says where the statement went; an invoice number too long for its column
 # keeps its end, which tells the invoices apart; a text column too wide for the room left
 # at 80 columns is shown cut rather than left out (the matching view's
 # proposal, the disputes' customer name); command output wider than the
@@ -10,7 +10,7 @@
 # fewer columns, then dun quits cleanly (under the sanitizers, a leak is
 # an exit status).
 . "$top_srcdir/tests/tui/lib.sh"
-plan 13
+plan 14
 demo_ledger 30
 tui_start 80 24 --db "$DB"
 tui_wait "starts" "Call list"
@@ -24,6 +24,8 @@ tui_keys Tab Tab Tab g Enter
 tui_wait "Enter on the activity shows the whole entry" "C00001 2026-11-22 note"
 tui_wait_re "wrapped to the screen at a blank" "^│word[0-9]+ word.* end"
 tui_keys q
+tui_keys x
+tui_wait "x says which statement went where" "statement of C00001 written to $(cd "$TEST_DIR" && pwd -P)/C00001.xlsx"
 tui_keys 6
 tui_wait_re "the matching view shows the proposal at 80 columns" "conf customer +proposal"
 tui_keys 4
