@@ -76,12 +76,40 @@ static bool int_parse(const char *text, int min, int max, int *out)
 	return true;
 }
 
-/* libinih reads through this, so the handler knows the line it is on. */
+/* libinih reads through this, so the handler knows the line it is on.
+ * It also sees the section headers, which libinih (built without
+ * INI_CALL_HANDLER_ON_NEW_SECTION) only shows through the keys under
+ * them: a header read again ([scenario a] twice in a row) and a header
+ * with no key under it would otherwise go unnoticed. */
 struct reader {
 	const char *p;
 	int line;
-	int long_line; /* first line longer than the parser's buffer, or 0 */
+	int long_line;   /* first line longer than the parser's buffer, or 0 */
+	bool new_header; /* a header was read since the handler last looked */
+	int header_line; /* the last header's line, until a key under it is read */
+	char *header;    /* its text */
+	int empty_line;  /* the first header with no key under it, or 0 */
+	char *empty;     /* its text */
 };
+
+static void reader_header(struct reader *r, const char *line)
+{
+	if (r->line == 1 && strncmp(line, "\xEF\xBB\xBF", 3) == 0)
+		line += 3; /* libinih skips a UTF-8 BOM too */
+	/* an indented line after a key continues its value, for libinih */
+	if (*line != '[')
+		return;
+	if (r->header_line && !r->empty_line) {
+		r->empty_line = r->header_line;
+		r->empty = r->header;
+		r->header = NULL;
+	}
+	free(r->header);
+	line++;
+	r->header = xstrndup(line, strcspn(line, "]\r\n"));
+	r->header_line = r->line;
+	r->new_header = true;
+}
 
 static char *reader_next(char *str, int num, void *stream)
 {
@@ -99,6 +127,7 @@ static char *reader_next(char *str, int num, void *stream)
 	memcpy(str, r->p, len);
 	str[len] = '\0';
 	r->p = nl ? nl + 1 : r->p + strlen(r->p);
+	reader_header(r, str);
 	return str;
 }
 
@@ -235,11 +264,23 @@ static int step_parse(struct parser *p, struct scenario *sc, const char *value)
 	return 1;
 }
 
+static int empty_fail(struct parser *p)
+{
+	dun_fail(p->cause, DUN_EDATA, "%s:%d: section \"%s\": nothing under it", p->file, p->reader.empty_line,
+	    p->reader.empty);
+	return 0;
+}
+
 static int parse_handler(void *user, const char *section, const char *name, const char *value)
 {
 	struct parser *p = user;
 	struct scenario_set *set = p->set;
-	if ((!p->section || strcmp(p->section, section) != 0) && !section_begin(p, section))
+	bool new_header = p->reader.new_header;
+	p->reader.new_header = false;
+	p->reader.header_line = 0;
+	if (p->reader.empty_line)
+		return empty_fail(p);
+	if ((new_header || !p->section || strcmp(p->section, section) != 0) && !section_begin(p, section))
 		return 0;
 	switch (p->kind) {
 	case SECTION_SCENARIO: {
@@ -333,9 +374,20 @@ int scenario_parse(const char *text, const char *file, struct scenario_set *out,
 		status = dun_fail(p.cause, DUN_EDATA, "%s:%d: syntax error (expected [section] or key = value)", file, rc);
 	else if (rc < 0)
 		status = dun_fail(p.cause, DUN_EDATA, "%s: cannot parse", file);
-	else
+	else if (p.reader.header_line && !p.reader.empty_line) {
+		p.reader.empty_line = p.reader.header_line; /* the last header, at the end of the file */
+		p.reader.empty = p.reader.header;
+		p.reader.header = NULL;
+	}
+	if (status == DUN_OK && p.reader.empty_line) {
+		empty_fail(&p);
+		status = DUN_EDATA;
+	}
+	if (status == DUN_OK)
 		status = parse_check(&p);
 	free(p.section);
+	free(p.reader.header);
+	free(p.reader.empty);
 	free(p.rule_lines);
 	free(p.scenario_lines);
 	free(mine);

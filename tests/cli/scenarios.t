@@ -3,7 +3,7 @@
 # checks the whole file first (FILE:LINE messages, nothing changed on an
 # error) and replaces the configuration, `export` prints it back as INI.
 . "$top_srcdir/tests/lib.sh"
-plan 23
+plan 27
 "$DUN" --db "$DB" init >/dev/null
 expect "init loads the default scenarios" 0 "standard|Standard B2B|6
 gentle|Public bodies|5
@@ -82,6 +82,26 @@ bad "a profile rule to an unknown scenario" '4: scenario "b": no such scenario' 
 step = 1 call c
 [profile erratic]
 scenario = b'
+bad "a scenario given twice in a row" '4: section "scenario a": scenario defined twice' \
+'[scenario a]
+step = 1 call c
+[scenario a]
+step = 2 call d'
+bad "a segment rule given twice in a row" '6: section "segment x": rule given twice' \
+'[scenario a]
+step = 1 call c
+[segment x]
+scenario = a
+[segment x]
+scenario = a'
+bad "a scenario with nothing under it" '1: section "scenario a": nothing under it' \
+'[scenario a]
+[scenario b]
+step = 1 call c'
+bad "an empty section at the end" '3: section "defaults": nothing under it' \
+'[scenario b]
+step = 1 call c
+[defaults]'
 check "nothing changed by the bad files" sh -c "'$DUN' --db '$DB' scenarios export | cmp -s - '$TEST_DIR/defaults.ini'"
 
 cat >"$TEST_DIR/one.ini" <<'INI'
