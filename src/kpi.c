@@ -115,13 +115,14 @@ static int window_sales(struct store *s, struct fx *fx, const struct period *p, 
  * windows ending on D's day of the month (clamped to short months). Once
  * nothing is left to consume it stops: months without sales after that
  * are not days the receivable has been outstanding (an empty ledger is
- * 0.0, not 24 months). */
+ * 0.0, not 24 months). A credit balance is negative days, as the DSO is
+ * (SPEC's remainder / sales of the first window), n/a before any sales. */
 static int countback(struct store *s, struct fx *fx, const struct period *p, day_t as_of, money_t ar,
     struct kpi_value *v, char **cause)
 {
 	money_t remaining = ar;
 	int64_t days = 0;
-	for (int k = 0; k < KPI_COUNTBACK_WINDOWS && remaining > 0; k++) {
+	for (int k = 0; k < KPI_COUNTBACK_WINDOWS && remaining != 0; k++) {
 		day_t end = date_add_months(as_of, -k), start = date_add_months(as_of, -(k + 1));
 		money_t sales;
 		int rc = window_sales(s, fx, p, start, end, &sales, cause);

@@ -195,6 +195,33 @@ static void test_rounded_once(void **state)
 	expect_kpis(f, date_from_ymd(2026, 3, 31), 90, want);
 }
 
+/* A credit balance: F1 100.00 issued 03-10 (due 04-09), P1 300.00
+ * received 03-20 unapplied; D = 2026-03-31, P = 31: ar = -200.00, all of
+ * F1 current: ratio 0.0000; sales 100.00; dso = -200 * 31 / 100 = -62.0,
+ * bpdso 31.0, add -93.0; countback, as SPEC words it: March's sales 100
+ * exceed the remainder -200, so -200 / 100 * 31 = -62.0 (as the DSO);
+ * cei: ar at 02-28 = 0, (0 + 100 - 100) = 0 is n/a; ar_average = (10 * 100
+ * - 12 * 200) / 31 = -45.16. A month later no window has sales before the
+ * remainder: -200 / 0 is n/a. */
+static void test_countback_credit_balance(void **state)
+{
+	struct fixture *f = *state;
+	int64_t c = fixture_customer(f, "A", "", "");
+	fixture_invoice(f, c, "F1", "2026-03-10", "2026-04-09", "EUR", 10000);
+	fixture_payment(f, c, "P1", "2026-03-20", "EUR", 30000);
+	static const char *const want[KPI_COUNT] = {
+		"-200.00", "100.00", "0.00", "0.0000", "100.00", "-62.0", "31.0", "-93.0", "-62.0", NULL, NULL, NULL,
+		"-45.16",
+	};
+	expect_kpis(f, date_from_ymd(2026, 3, 31), 31, want);
+	/* D = 2026-04-30, P = 30: F1 overdue by 21 days, nothing issued in
+	 * April; cei = (-200 + 0 + 200) / (-200 + 0 - 0) = 0.0. */
+	static const char *const later[KPI_COUNT] = {
+		"-200.00", "0.00", "100.00", "1.0000", "0.00", NULL, NULL, NULL, NULL, "0.0", NULL, NULL, "-200.00",
+	};
+	expect_kpis(f, date_from_ymd(2026, 4, 30), 30, later);
+}
+
 /* Nothing to measure: zero amounts, n/a ratios, countback 0.0. Then one
  * invoice of exactly one window's sales: countback stops when nothing is
  * left, at that window's 31 days, not at 24 months. */
@@ -223,6 +250,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_countback_31st, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_converted_at_d, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_rounded_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_countback_credit_balance, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_empty_and_exact, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
