@@ -14,6 +14,7 @@
 #include "search.h"
 #include "status.h"
 #include "text.h"
+#include "user_regex.h"
 
 #define HISTORY_MAX 100
 
@@ -504,7 +505,14 @@ static int prompt_key(struct ui *ui, void *state, int key)
 		bool search = p->search;
 		modal_close(ui); /* p is freed after this handler; use the copy */
 		if (search) {
-			if (*line) {
+			/* a pattern that does not compile keeps its reason on the
+			 * screen, and n / N are not offered for it */
+			char why[256];
+			struct user_regex *re = *line ? user_regex_compile(line, why, sizeof why) : NULL;
+			if (*line && re == NULL) {
+				ui_message(ui, true, "search %s: %s", line, why);
+			} else if (re != NULL) {
+				user_regex_free(re);
 				free(ui->search_pattern);
 				ui->search_pattern = xstrdup(line);
 				ui->search_active = true;
@@ -571,11 +579,13 @@ static int run_search(struct ui *ui, int argc, char **argv)
 {
 	if (argc >= 2) {
 		char why[256], *from = current_code(ui);
-		free(ui->search_pattern);
-		ui->search_pattern = xstrdup(argv[1]);
-		ui->search_active = true;
-		if (!search_start(ui, argv[1], from, false, false, why, sizeof why))
-			ui_message(ui, true, "%s", why);
+		if (search_start(ui, argv[1], from, false, false, why, sizeof why)) {
+			free(ui->search_pattern);
+			ui->search_pattern = xstrdup(argv[1]);
+			ui->search_active = true;
+		} else {
+			ui_message(ui, true, "search %s: %s", argv[1], why);
+		}
 		free(from);
 		return DUN_OK;
 	}

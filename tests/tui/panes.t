@@ -8,9 +8,10 @@
 # proposal, the disputes' customer name); command output wider than the
 # screen scrolls sideways with h/l; the aging grid re-bucketed to
 # fewer columns, then dun quits cleanly (under the sanitizers, a leak is
-# an exit status).
+# an exit status). A search whose pattern does not compile keeps its
+# reason on the screen after Enter and offers no n / N.
 . "$top_srcdir/tests/tui/lib.sh"
-plan 14
+plan 16
 demo_ledger 30
 tui_start 80 24 --db "$DB"
 tui_wait "starts" "Call list"
@@ -26,6 +27,10 @@ tui_wait_re "wrapped to the screen at a blank" "^│word[0-9]+ word.* end"
 tui_keys q
 tui_keys x
 tui_wait "x says which statement went where" "statement of C00001 written to $(cd "$TEST_DIR" && pwd -P)/C00001.xlsx"
+tui_keys / && tui_type "(unclosed" && tui_keys Enter
+tui_wait "a bad search pattern keeps its reason after Enter" "search (unclosed: at 9: missing closing parenthesis"
+tui_keys j
+tui_wait_re "and offers no n / N" "DSO [0-9.]+ +2 Customers"
 tui_keys 6
 tui_wait_re "the matching view shows the proposal at 80 columns" "conf customer +proposal"
 tui_keys 4
