@@ -382,10 +382,20 @@ static bool is_sendmail(const char *transport)
 	    transport[8 + strspn(transport + 8, " \t")] != '\0';
 }
 
+/* An smtp:// or smtps:// URL that libcurl itself reads, with a host:
+ * a port past 65535 or a blank in the host is refused here, at the
+ * configuration's line, not at every send. */
 static bool is_smtp(const char *transport)
 {
-	return (strncmp(transport, "smtp://", 7) == 0 && transport[7] != '\0') ||
-	    (strncmp(transport, "smtps://", 8) == 0 && transport[8] != '\0');
+	if (strncmp(transport, "smtp://", 7) != 0 && strncmp(transport, "smtps://", 8) != 0)
+		return false;
+	CURLU *url = curl_url();
+	char *host = NULL;
+	bool ok = url != NULL && curl_url_set(url, CURLUPART_URL, transport, 0) == CURLUE_OK &&
+	    curl_url_get(url, CURLUPART_HOST, &host, 0) == CURLUE_OK && *host != '\0';
+	curl_free(host);
+	curl_url_cleanup(url);
+	return ok;
 }
 
 const char *mail_transport_check(const char *transport)

@@ -172,6 +172,26 @@ static void test_addresses(void **state)
 	free(cause);
 }
 
+static void test_transports(void **state)
+{
+	(void)state;
+	static const char *const good[] = {
+		"sendmail /usr/sbin/sendmail -oi -t", "smtp://mail.example.com", "smtp://mail.example.com:587",
+		"smtps://mail.example.com:465", "smtp://user:secret@mail.example.com:587", "smtp://[::1]:25",
+	};
+	static const char *const bad[] = {
+		"sendmail", "sendmail   ", "/usr/sbin/sendmail -t", "SMTP://mail.example.com", "smtp://",
+		"smtp://mail.example.com:99999", "smtp://mail.example.com:port", "smtp://mail example.com:25",
+		"smtp://:25", "ftp://mail.example.com",
+	};
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
+		if (mail_transport_check(good[i]) != NULL)
+			fail_msg("refused: %s", good[i]);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (mail_transport_check(bad[i]) == NULL)
+			fail_msg("accepted: %s", bad[i]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -182,6 +202,7 @@ int main(void)
 		cmocka_unit_test(test_attachment),
 		cmocka_unit_test(test_letter),
 		cmocka_unit_test(test_addresses),
+		cmocka_unit_test(test_transports),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
