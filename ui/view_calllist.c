@@ -22,13 +22,13 @@ struct calllist {
 };
 
 static const struct list_column columns[] = {
-	{"#", 4, 0, true},
+	{"#", 5, 0, true},
 	{"code", 9, 0, false},
 	{"name", 12, 2, false},
 	{"risk", 4, 0, false},
 	{"overdue", 12, 0, true},
-	{"why", 14, 4, false},
-	{"phone", 12, 0, false},
+	{"why", 10, 4, false},
+	{"phone", 17, 0, false},
 };
 
 #define SELECT_ROWS \

@@ -27,7 +27,7 @@ struct matching {
 
 static const struct list_column columns[] = {
 	{"date", 10, 0, false},
-	{"payment", 14, 0, false},
+	{"payment", 14, 1, false},
 	{"unapplied", 11, 0, true},
 	{"conf", 4, 0, true},
 	{"customer", 8, 0, false},

@@ -5,13 +5,14 @@
 # wrapped; x says where the statement went; an invoice number too long for its column
 # keeps its end, which tells the invoices apart; a text column too wide for the room left
 # at 80 columns is shown cut rather than left out (the matching view's
-# proposal, the disputes' customer name); command output wider than the
+# proposal, the disputes' customer name), and the payment reference grows
+# with the screen; command output wider than the
 # screen scrolls sideways with h/l; the aging grid re-bucketed to
 # fewer columns, then dun quits cleanly (under the sanitizers, a leak is
 # an exit status). A search whose pattern does not compile keeps its
 # reason on the screen after Enter and offers no n / N.
 . "$top_srcdir/tests/tui/lib.sh"
-plan 16
+plan 17
 demo_ledger 30
 tui_start 80 24 --db "$DB"
 tui_wait "starts" "Call list"
@@ -33,6 +34,9 @@ tui_keys j
 tui_wait_re "and offers no n / N" "DSO [0-9.]+ +2 Customers"
 tui_keys 6
 tui_wait_re "the matching view shows the proposal at 80 columns" "conf customer +proposal"
+tui_resize 160 30
+tui_wait_re "wider, a payment's reference shows whole" "│[0-9-]{10} E2E[0-9]{14} "
+tui_resize 80 24
 tui_keys 4
 tui_wait_re "the disputes show the customer's name at 80 columns" "amount name +│"
 tui_keys : && tui_type "aging --by segment" && tui_keys Enter
