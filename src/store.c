@@ -207,6 +207,14 @@ int store_open(const char *path, int flags, struct store **out, char **cause)
 		rc = dun_fail(cause, DUN_EDB, "%s: not a dun ledger (an SQLite file with other tables)", path);
 		goto fail;
 	}
+	/* An empty file (made by touch, or a failed copy) becomes a ledger only
+	 * through `dun init`: a report on it would otherwise quietly build an
+	 * empty ledger and print nothing, as if the data were gone. */
+	if (version == 0 && !(flags & STORE_CREATE)) {
+		rc = dun_fail(cause, DUN_EDATA, "%s: an empty file, not a ledger: run `dun init` on it, or name the"
+		    " ledger with --db", path);
+		goto fail;
+	}
 	if (!(flags & STORE_READONLY) && !frozen) {
 		if ((rc = exec(s, "PRAGMA journal_mode = WAL", "open the ledger", cause)) != DUN_OK)
 			goto fail;

@@ -2,7 +2,7 @@
 # The CLI skeleton: help, exit codes, init, the ledger file's mode and the
 # refusal of a newer schema, lists on an empty and a small ledger.
 . "$top_srcdir/tests/lib.sh"
-plan 14
+plan 16
 
 expect "unknown command is a usage error" 2 "" "$DUN" frobnicate
 expect "bad --format is a usage error" 2 "" "$DUN" --format xml customers
@@ -11,6 +11,12 @@ check "COMMAND --help prints its usage" sh -c "\"$DUN\" invoices --help | grep -
 expect_err "no ledger yet is exit 1 with a hint" 1 \
 	"dun: $DB: no ledger here: run \`dun init\` and import your data, or \`dun demo\` for a demo ledger" \
 	"$DUN" --db "$DB" customers
+: >"$DB"
+expect_err "an empty file is not taken for a ledger by a report" 1 \
+	"dun: $DB: an empty file, not a ledger: run \`dun init\` on it, or name the ledger with --db" \
+	"$DUN" --db "$DB" customers
+check "the empty file is left empty" sh -c "[ ! -s '$DB' ]"
+rm -f "$DB"
 expect "init creates the ledger" 0 "ledger ready: $DB" "$DUN" --db "$DB" init
 expect "init is idempotent" 0 "ledger ready: $DB" "$DUN" --db "$DB" init
 check "ledger file is private (0600)" sh -c "[ \"\$(stat -c %a '$DB')\" = 600 ]"
