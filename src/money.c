@@ -108,8 +108,12 @@ bool money_parse(const char *text, int exponent, enum money_mark mark, money_t *
 		*why = "unknown currency";
 		return false;
 	}
+	/* Blanks around the amount are padding (a quoted "5 " in a CSV file). */
 	while (*s == ' ' || *s == '\t')
 		s++;
+	const char *end = s + strlen(s);
+	while (end > s && (end[-1] == ' ' || end[-1] == '\t'))
+		end--;
 	if (*s == '-' || *s == '+')
 		negative = *s++ == '-';
 	if (mark == MONEY_MARK_AUTO)
@@ -123,7 +127,7 @@ bool money_parse(const char *text, int exponent, enum money_mark mark, money_t *
 	int digits = 0, decimals = 0;
 	bool in_decimals = false;
 	int group_run = -1; /* digits since the last group separator */
-	while (*s != '\0') {
+	while (s < end) {
 		if (isdigit((unsigned char)*s)) {
 			if (in_decimals) {
 				if (decimals >= exponent) {
@@ -160,13 +164,6 @@ bool money_parse(const char *text, int exponent, enum money_mark mark, money_t *
 			}
 			group_run = 0;
 			s += (*s == group || *s == '\'') ? 1 : space_len(s);
-		} else if (*s == ' ' || *s == '\t') {
-			while (*s == ' ' || *s == '\t')
-				s++;
-			if (*s != '\0') {
-				*why = "not an amount";
-				return false;
-			}
 		} else {
 			*why = "not an amount";
 			return false;

@@ -50,6 +50,9 @@ static void test_parse_shapes(void **state)
 	assert_int_equal(parse("1,234", 2, MONEY_MARK_DOT), 123400);
 	assert_int_equal(parse("1234", 0, MONEY_MARK_AUTO), 1234);
 	assert_int_equal(parse("1.500", 3, MONEY_MARK_DOT), 1500);
+	/* blanks around it, as a quoted CSV field keeps them */
+	assert_int_equal(parse(" 5 ", 2, MONEY_MARK_AUTO), 500);
+	assert_int_equal(parse("1 234,50\t", 2, MONEY_MARK_AUTO), 123450);
 }
 
 static void test_parse_refusals(void **state)
@@ -65,6 +68,9 @@ static void test_parse_refusals(void **state)
 	refuse("99999999999999999999", 0, MONEY_MARK_DOT);
 	refuse("2.10", 0, MONEY_MARK_DOT); /* JPY has no decimals */
 	refuse("-", 2, MONEY_MARK_AUTO);
+	refuse("  ", 2, MONEY_MARK_AUTO);
+	refuse("5 x", 2, MONEY_MARK_AUTO);
+	refuse("1.50 2", 2, MONEY_MARK_DOT);
 }
 
 static void test_detect_mark(void **state)
