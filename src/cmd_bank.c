@@ -273,10 +273,10 @@ int cmd_import_bank(struct cmd_ctx *ctx, const struct import_options *o)
 	bank_file_free(&f);
 	if (rc != DUN_OK)
 		return cmd_fail(ctx, rc, cause);
-	fprintf(ctx->out, "%s %ld bank lines from %s: %ld skipped as debits, %ld skipped as already imported",
-	    dry_run ? "would import" : "imported", n.imported, path, n.debits, n.duplicates);
+	fprintf(ctx->out, "%s %ld bank line%s from %s: %ld skipped as debits, %ld skipped as already imported",
+	    dry_run ? "would import" : "imported", n.imported, n.imported == 1 ? "" : "s", path, n.debits, n.duplicates);
 	if (n.reversals > 0)
-		fprintf(ctx->out, ", %ld reversals", n.reversals);
+		fprintf(ctx->out, ", %ld reversal%s", n.reversals, n.reversals == 1 ? "" : "s");
 	fputc('\n', ctx->out);
 	return DUN_OK;
 }

@@ -22,7 +22,7 @@ STMT-2026-11-20/5|2026-11-20|45000|EUR|FR7612345000010000000000185|Müller GmbH|
 	sql "SELECT reference, date, amount, currency, account, payer_name, payer_account, remittance, structured_ref, source FROM payment ORDER BY id"
 
 expect "MT940 over two statements with a reversal" 0 \
-	"imported 2 bank lines from $data/returns.sta: 1 skipped as debits, 0 skipped as already imported, 1 reversals" \
+	"imported 2 bank lines from $data/returns.sta: 1 skipped as debits, 0 skipped as already imported, 1 reversal" \
 	"$DUN" --db "$DB" import bank "$data/returns.sta"
 expect "the reversal is a negative payment pointing at the one it cancels" 0 \
 	"E2E-GLOBEX-9|2026-11-19|50000|GLOBEX LTD|INV 2026 21|
@@ -30,7 +30,7 @@ E2E-GLOBEX-9|2026-11-20|-50000|GLOBEX LTD||E2E-GLOBEX-9" \
 	sql "SELECT p.reference, p.date, p.amount, p.payer_name, p.remittance, coalesce(o.reference, '') FROM payment p LEFT JOIN payment o ON o.id = p.reversal_of WHERE p.source = 'mt940' ORDER BY p.id"
 
 expect "a CSV export with ; and decimal commas" 0 \
-	"imported 1 bank lines from $data/lines.csv: 1 skipped as debits, 0 skipped as already imported" \
+	"imported 1 bank line from $data/lines.csv: 1 skipped as debits, 0 skipped as already imported" \
 	"$DUN" --db "$DB" import bank "$data/lines.csv"
 expect "the CSV line" 0 "CSV-1|123450|Initech Inc.|Invoice INV-2026-0030|bankcsv" \
 	sql "SELECT reference, amount, payer_name, remittance, source FROM payment WHERE source = 'bankcsv'"
@@ -63,7 +63,7 @@ expect_err "balances that do not add up are a warning" 0 \
 	"$DUN" --db "$DB" import bank "$TEST_DIR/unbalanced.xml"
 expect "and the lines are imported" 0 "1" sql "SELECT count(*) FROM payment WHERE reference = 'E2E-ACME-2'"
 expect "--dry-run writes nothing" 0 \
-	"would import 1 bank lines from $data/lines.csv: 1 skipped as debits, 0 skipped as already imported" \
+	"would import 1 bank line from $data/lines.csv: 1 skipped as debits, 0 skipped as already imported" \
 	sh -c "sqlite3 '$DB' \"DELETE FROM payment WHERE source = 'bankcsv'\" && '$DUN' --db '$DB' import bank --dry-run '$data/lines.csv'"
 
 expect_err "a CSV export with other headers needs a map" 1 \
@@ -73,7 +73,7 @@ expect_err "a map names our columns only" 2 \
 	"dun: $data/bad.map:2: column \"balance\": not one of date, value_date, amount, credit, debit, currency, reference, remittance, payer, payer_account" \
 	"$DUN" --db "$DB" import bank --map "$data/bad.map" "$data/umsaetze.csv"
 expect "--map renames the export's columns" 0 \
-	"imported 1 bank lines from $data/umsaetze.csv: 0 skipped as debits, 0 skipped as already imported" \
+	"imported 1 bank line from $data/umsaetze.csv: 0 skipped as debits, 0 skipped as already imported" \
 	"$DUN" --db "$DB" import bank --map "$data/umsaetze.map" "$data/umsaetze.csv"
 
 # A CSV export takes the CSV options of the other imports (SPEC 5).
@@ -82,7 +82,7 @@ expect_err "a cp1252 export is refused as UTF-8, with the hint" 1 \
 	"dun: $TEST_DIR/legacy.csv:2: invalid UTF-8 (is it cp1252? try --encoding cp1252)" \
 	"$DUN" --db "$DB" import bank "$TEST_DIR/legacy.csv"
 expect "and read with the options the hint names" 0 \
-	"imported 1 bank lines from $TEST_DIR/legacy.csv: 0 skipped as debits, 0 skipped as already imported" \
+	"imported 1 bank line from $TEST_DIR/legacy.csv: 0 skipped as debits, 0 skipped as already imported" \
 	"$DUN" --db "$DB" import bank --encoding cp1252 --date-format %m/%d/%Y --decimal , "$TEST_DIR/legacy.csv"
 expect "the line has its date, amount and payer" 0 "2026-06-20|125050|Société Générale" \
 	sql "SELECT date, amount, payer_name FROM payment WHERE reference = 'CP-1'"
