@@ -3,14 +3,17 @@
  * call's result is kept (the first error wins, as with ferror) and checked
  * before the file is renamed into place. */
 #include "xlsx.h"
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
+#include <zlib.h>
 #include "aging.h"
 #include "calllist.h"
 #include "money.h"
@@ -200,6 +203,175 @@ static int book_open(struct book *b, const char *path, bool constant_memory, int
 	return DUN_OK;
 }
 
+/* ---- Reading the finished archive back ----
+ *
+ * libxlsxwriter 1.1.4 writes every XML part to a temporary file (in
+ * TMPDIR) before deflating it into the archive, and never checks those
+ * writes: with no room left for them a part comes out cut short inside an
+ * archive that is itself sound, and workbook_close() succeeds. So the
+ * archive is read back before it takes its final name: every XML part
+ * must inflate whole to its recorded size and end with the end tag of
+ * its root element. */
+
+#define PART_EDGE 256       /* bytes kept of a part's start and of its end */
+#define ZIP_END 22          /* the end of central directory record, no comment */
+#define ZIP_ENTRY 46        /* a central directory entry before its name */
+#define ZIP_LOCAL 30        /* a local file header before its name */
+
+struct part {
+	unsigned char head[PART_EDGE], tail[PART_EDGE];
+	size_t nhead, ntail;
+	uint64_t size;
+};
+
+static uint32_t le16(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8;
+}
+
+static uint32_t le32(const unsigned char *p)
+{
+	return le16(p) | le16(p + 2) << 16;
+}
+
+static void part_take(struct part *pt, const unsigned char *data, size_t n)
+{
+	if (n == 0)
+		return;
+	size_t h = n < PART_EDGE - pt->nhead ? n : PART_EDGE - pt->nhead;
+	memcpy(pt->head + pt->nhead, data, h);
+	pt->nhead += h;
+	if (n >= PART_EDGE) {
+		memcpy(pt->tail, data + n - PART_EDGE, PART_EDGE);
+		pt->ntail = PART_EDGE;
+	} else {
+		size_t keep = pt->ntail + n > PART_EDGE ? PART_EDGE - n : pt->ntail;
+		memmove(pt->tail, pt->tail + pt->ntail - keep, keep);
+		memcpy(pt->tail + keep, data, n);
+		pt->ntail = keep + n;
+	}
+	pt->size += n;
+}
+
+/* Reads a stored (0) or deflated (8) part of size bytes at data with z
+ * (raw inflate, made once per archive); false when they end before the
+ * part does. out has ZIP_BUFFER bytes. */
+#define ZIP_BUFFER 65536
+static bool part_read(z_stream *z, const unsigned char *data, uint32_t size, uint32_t method,
+    struct part *pt, unsigned char *out)
+{
+	if (method == 0) {
+		part_take(pt, data, size);
+		return true;
+	}
+	if (method != 8 || inflateReset(z) != Z_OK)
+		return false;
+	z->next_in = (unsigned char *)data;
+	z->avail_in = size;
+	int rc = Z_OK;
+	while (rc == Z_OK) {
+		z->next_out = out;
+		z->avail_out = ZIP_BUFFER;
+		rc = inflate(z, Z_NO_FLUSH);
+		part_take(pt, out, ZIP_BUFFER - z->avail_out);
+	}
+	return rc == Z_STREAM_END;
+}
+
+/* Whether an XML part ends with its root element: "</NAME>" after a root
+ * "<NAME ...>", or nothing but blanks after a root "<NAME .../>". */
+static bool part_complete(const struct part *pt)
+{
+	const unsigned char *p = pt->head, *end = pt->head + pt->nhead;
+	for (;;) { /* the declaration and other <? ?> or <! > before the root */
+		while (p < end && isspace(*p))
+			p++;
+		if (end - p < 2 || p[0] != '<' || (p[1] != '?' && p[1] != '!'))
+			break;
+		const unsigned char *close = memchr(p, '>', (size_t)(end - p));
+		if (close == NULL)
+			return false;
+		p = close + 1;
+	}
+	if (p == end || *p++ != '<')
+		return false;
+	const unsigned char *name = p;
+	while (p < end && !isspace(*p) && *p != '>' && *p != '/')
+		p++;
+	size_t len = (size_t)(p - name);
+	/* The root's start tag may go on past the bytes kept (namespaces). */
+	const unsigned char *close = memchr(p, '>', (size_t)(end - p));
+	if (len == 0 || (close == NULL && pt->nhead == pt->size))
+		return false;
+	size_t n = pt->ntail;
+	while (n > 0 && isspace(pt->tail[n - 1]))
+		n--;
+	if (close != NULL && close[-1] == '/') {
+		size_t after = (size_t)(close + 1 - pt->head);
+		while (after < pt->nhead && isspace(pt->head[after]))
+			after++;
+		return after == pt->nhead && pt->nhead == pt->size;
+	}
+	return n >= len + 3 && memcmp(pt->tail + n - len - 3, "</", 2) == 0
+	    && memcmp(pt->tail + n - len - 1, name, len) == 0 && pt->tail[n - 1] == '>';
+}
+
+/* Reads the archive at path back; false with why not whole in why. */
+static bool book_parts_whole(const char *path, char *why, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st = {0};
+	void *map = MAP_FAILED;
+	int saved = 0;
+	if (fd < 0 || fstat(fd, &st) != 0
+	    || (st.st_size >= ZIP_END && (map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED))
+		saved = errno;
+	if (fd >= 0)
+		close(fd);
+	if (saved != 0)
+		snprintf(why, size, "cannot read it back: %s", strerror(saved));
+	else if (map == MAP_FAILED)
+		snprintf(why, size, "its directory came out incomplete");
+	if (map == MAP_FAILED)
+		return false;
+	const unsigned char *zip = map, *end = zip + st.st_size - ZIP_END;
+	size_t zip_size = (size_t)st.st_size, cd_size = le32(end + 12), cd = le32(end + 16);
+	uint32_t entries = le16(end + 10);
+	z_stream z = {0};
+	bool whole = le32(end) == 0x06054b50 && cd <= zip_size && cd_size <= zip_size - cd
+	    && inflateInit2(&z, -MAX_WBITS) == Z_OK;
+	unsigned char *out = xmalloc(ZIP_BUFFER);
+	snprintf(why, size, "its directory came out incomplete");
+	size_t at = cd;
+	for (uint32_t i = 0; whole && i < entries; i++) {
+		const unsigned char *e = zip + at;
+		whole = at + ZIP_ENTRY <= cd + cd_size && le32(e) == 0x02014b50
+		    && at + ZIP_ENTRY + le16(e + 28) <= cd + cd_size;
+		if (!whole)
+			break;
+		const char *name = (const char *)e + ZIP_ENTRY;
+		int nlen = (int)le16(e + 28);
+		at += ZIP_ENTRY + le16(e + 28) + le16(e + 30) + le16(e + 32);
+		bool xml = (nlen > 4 && memcmp(name + nlen - 4, ".xml", 4) == 0)
+		    || (nlen > 5 && memcmp(name + nlen - 5, ".rels", 5) == 0);
+		if (!xml)
+			continue;
+		snprintf(why, size, "%.*s came out incomplete (is the temporary directory full?)", nlen, name);
+		size_t local = le32(e + 42), data = local + ZIP_LOCAL;
+		whole = data <= zip_size && le32(zip + local) == 0x04034b50;
+		if (whole)
+			data += le16(zip + local + 26) + le16(zip + local + 28);
+		struct part pt = {0};
+		whole = whole && data <= zip_size && le32(e + 20) <= zip_size - data
+		    && part_read(&z, zip + data, le32(e + 20), le16(e + 10), &pt, out)
+		    && pt.size == le32(e + 24) && part_complete(&pt);
+	}
+	inflateEnd(&z);
+	free(out);
+	munmap(map, zip_size);
+	return whole;
+}
+
 /* Finishes the workbook: on success renames it into place, else removes
  * the temporary file. Frees b's strings either way. */
 static int book_close(struct book *b, int status, char **cause)
@@ -228,6 +400,9 @@ static int book_close(struct book *b, int status, char **cause)
 		status = dun_fail(cause, DUN_EDATA, "%s: cannot %s: %s", b->path, b->err_what,
 		    io ? strerror(saved) : lxw_strerror(b->err));
 	}
+	char why[160];
+	if (status == DUN_OK && !book_parts_whole(b->tmp, why, sizeof why))
+		status = dun_fail(cause, DUN_EDATA, "%s: cannot write the file: %s", b->path, why);
 	if (status == DUN_OK && rename(b->tmp, b->path) != 0)
 		status = dun_fail(cause, DUN_EDATA, "%s: cannot rename the finished file into place: %s",
 		    b->path, strerror(errno));

@@ -5,7 +5,7 @@
 # with their cached values, frozen header, autofilter, A4 print setup.
 # Hostile customer codes and names, as-of dates, and write failures too.
 . "$top_srcdir/tests/lib.sh"
-plan 42
+plan 44
 
 if ! /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
 	echo "1..0 # SKIP python3-openpyxl is not installed"
@@ -257,6 +257,19 @@ expect_err "a full disk is a clear error and leaves nothing" 1 \
 	"dun: full/x.xlsx: cannot write the file: File too large" \
 	sh -c "ulimit -f 4; trap '' XFSZ; exec \"$DUN\" --db small.db statement ACME -o full/x.xlsx"
 check "no file and no temporary file after the failure" sh -c "[ -z \"\$(ls -A full)\" ]"
+# libxlsxwriter writes each XML part to a temporary file first and does
+# not check those writes: a part larger than the limit (a full TMPDIR) in
+# an archive smaller than it must fail too, not leave a truncated sheet.
+printf 'code,name\nBIG,Big Customer\n' >big-c.csv
+awk 'BEGIN { print "number,customer,issue_date,amount"
+	for (i = 1; i <= 300; i++) printf "B-%04d,BIG,2026-%02d-%02d,%d.50\n", i, 1 + i % 10, 1 + i % 28, i * 7 }' >big-i.csv
+"$DUN" --db big.db init >/dev/null && "$DUN" --db big.db import customers big-c.csv >/dev/null \
+	&& "$DUN" --db big.db import invoices big-i.csv >/dev/null && sqlite3 big.db "PRAGMA journal_mode = DELETE" >/dev/null
+expect_err "a part cut short in its temporary file is a clear error" 1 \
+	"dun: full/big.xlsx: cannot write the file: xl/worksheets/sheet1.xml came out incomplete (is the temporary directory full?)" \
+	sh -c "ulimit -f 64; trap '' XFSZ; exec \"$DUN\" --db big.db statement BIG -o full/big.xlsx"
+check "and leaves nothing either" sh -c "[ -z \"\$(ls -A full)\" ] && \"$DUN\" --db big.db statement BIG -o full/big.xlsx >/dev/null \
+	&& [ \$(stat -c %s full/big.xlsx) -lt 32768 ] && $X full/big.xlsx >/dev/null"
 
 # The aging workbook.
 expect "export aging" 0 "ag.xlsx" "$DUN" --db "$DB" export aging --currency EUR -o ag.xlsx
