@@ -22,12 +22,16 @@ struct search {
 	char start[LIST_KEY_TEXT];  /* where the scan began */
 	char at[LIST_KEY_TEXT];     /* last key read in this phase */
 	bool at_inclusive;
+	char *literal;              /* the pattern when it has no special character */
+	struct timespec told;       /* when the scan last said where it was */
 };
 
 static void release(struct search *s)
 {
 	user_regex_free(s->regex);
 	s->regex = NULL;
+	free(s->literal);
+	s->literal = NULL;
 	s->phase = PHASE_IDLE;
 }
 
@@ -49,6 +53,8 @@ bool search_start(struct ui *ui, const char *pattern, const char *from, bool ski
 	s->regex = user_regex_compile(pattern, why, (size_t)size);
 	if (s->regex == NULL)
 		return false;
+	if (strpbrk(pattern, "\\^$.|?*+()[]{}") == NULL)
+		s->literal = xstrdup(pattern);
 	snprintf(s->start, sizeof s->start, "%s", from ? from : "");
 	snprintf(s->at, sizeof s->at, "%s", s->start);
 	s->at_inclusive = !skip_from;
@@ -121,6 +127,29 @@ static bool customers_page(struct ui *ui)
 	return n < SEARCH_PAGE;
 }
 
+/* A pattern that is a whole invoice number (as typed, or in capitals)
+ * finds it by the number's index before the scan reads millions. */
+static bool invoice_exact(struct ui *ui)
+{
+	static const char *const sql =
+	    "SELECT i.number, c.id, c.code FROM invoice i JOIN customer c ON c.id = i.customer_id "
+	    "WHERE i.number IN (?1, upper(?1))";
+	struct search *s = ui->search;
+	sqlite3_stmt *st = store_stmt(ui->store, sql);
+	sqlite3_bind_text(st, 1, s->literal, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return false;
+	}
+	char *num = xstrdup(store_column_text(st, 0)), *code = xstrdup(store_column_text(st, 2));
+	int64_t id = sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
+	found(ui, id, code, num);
+	free(num);
+	free(code);
+	return true;
+}
+
 static bool invoices_page(struct ui *ui)
 {
 	static const char *const sql =
@@ -167,10 +196,17 @@ bool search_idle(struct ui *ui)
 			s->phase = PHASE_WRAP;
 		} else if (phase != PHASE_INVOICES && !s->backward) {
 			s->phase = PHASE_INVOICES;
+			if (s->literal != NULL && invoice_exact(ui))
+				break;
 		} else {
 			s->phase = PHASE_IDLE;
 			ui_message(ui, true, "no match");
 		}
+	}
+	/* a long scan says where it is, a few times a second */
+	if (s->phase == PHASE_INVOICES && elapsed_ms(&s->told) > 250) {
+		clock_gettime(CLOCK_MONOTONIC, &s->told);
+		ui_message(ui, false, "searching invoice numbers… %s", s->at);
 	}
 	return s->phase != PHASE_IDLE;
 }
