@@ -14,10 +14,13 @@
 # number, typed in any case, is found by the number's index (on two
 # million invoices the scan took seconds).
 . "$top_srcdir/tests/tui/lib.sh"
-plan 18
+plan 19
 demo_ledger 30
 tui_start 80 24 --db "$DB"
 tui_wait "starts" "Call list"
+tui_keys ?
+tui_wait "the help says the call list is in priority order" "customers to call today by priority"
+tui_keys q
 tui_keys : && tui_type "goto C00001" && tui_keys Enter
 tui_wait "C00001 has more history than its pane shows" "Activity 1/54"
 tui_wait_re "a long invoice number keeps its distinct end" "│~V-2026-[0-9]{6} 2026-"
