@@ -15,7 +15,8 @@
 #include "worker.h"
 #include "xalloc.h"
 
-/* 12.4M, 830.5k, 950: short amounts for the status line. */
+/* 1.4B, 12.4M, 830.5k, 950: short amounts for the status line, B for
+ * billions as finance reads them (not the SI G). */
 static void short_amount(money_t amount, int exponent, char *buf, size_t size)
 {
 	int64_t scale = 1;
@@ -24,7 +25,7 @@ static void short_amount(money_t amount, int exponent, char *buf, size_t size)
 	static const struct {
 		int64_t div;
 		const char *suffix;
-	} units[] = {{1000000000, "G"}, {1000000, "M"}, {1000, "k"}, {1, ""}};
+	} units[] = {{1000000000, "B"}, {1000000, "M"}, {1000, "k"}, {1, ""}};
 	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
 		int64_t den = scale * units[i].div;
 		if (llabs(amount) >= den || units[i].div == 1) {

@@ -12,9 +12,10 @@
 # an exit status). A search whose pattern does not compile keeps its
 # reason on the screen after Enter and offers no n / N; a whole invoice
 # number, typed in any case, is found by the number's index (on two
-# million invoices the scan took seconds).
+# million invoices the scan took seconds). A receivable in the billions
+# reads 1.5B in the status bar.
 . "$top_srcdir/tests/tui/lib.sh"
-plan 19
+plan 20
 demo_ledger 30
 tui_start 80 24 --db "$DB"
 tui_wait "starts" "Call list"
@@ -58,3 +59,11 @@ tui_keys 3 : && tui_type "buckets 15,45" && tui_keys Enter
 tui_wait "the grid has the new buckets" "16-45"
 tui_keys q q q q q
 tui_wait "quits cleanly" "[exit 0]"
+DB="$TEST_DIR/big.db"
+"$DUN" --db "$DB" init >/dev/null
+printf 'code,name\nBIG,Big Buyer\n' >"$TEST_DIR/c.csv"
+printf 'number,customer,issue_date,due_date,amount\nB-1,BIG,2026-10-01,2026-10-31,1500000000.00\n' >"$TEST_DIR/i.csv"
+"$DUN" --db "$DB" import customers "$TEST_DIR/c.csv" >/dev/null
+"$DUN" --db "$DB" import invoices "$TEST_DIR/i.csv" >/dev/null
+tui_start 80 24 --db "$DB"
+tui_wait "billions read B" "AR 1.5B"
