@@ -27,8 +27,10 @@ struct target {
 	bool resolve;           /* dispute: resolving an open one */
 };
 
+/* The words the demo's history uses too, so one history reads one way. */
 static const char *const call_outcomes[] = {
-	"reached", "no-answer", "voicemail", "promised", "refused", "wrong-number", NULL,
+	"reached", "no answer", "voicemail", "promise", "payment announced", "call back", "copy requested",
+	"refused", "wrong number", NULL,
 };
 static const char *const dispute_reasons[] = {"billing", "delivery", "quality", "pricing", "other", NULL};
 
@@ -459,7 +461,10 @@ int action_allocate(struct ui *ui, int argc, char **argv)
 
 /* ---- edit the customer, refused when someone else changed it first ---- */
 
-enum { EDIT_EMAIL, EDIT_PHONE, EDIT_COLLECTOR, EDIT_SEGMENT, EDIT_LIMIT, EDIT_TERMS };
+enum { EDIT_EMAIL, EDIT_PHONE, EDIT_COLLECTOR, EDIT_SEGMENT, EDIT_LIMIT, EDIT_TERMS, EDIT_HOLD };
+
+/* "on hold": collection paused (no dunning, off the call list). */
+static const char *const hold_choices[] = {"no", "yes", NULL};
 
 static const char *check_terms(struct form *f, int field, const char *text)
 {
@@ -493,6 +498,7 @@ static int submit_edit(struct ui *ui, struct form *f)
 		.collector = form_value(f, EDIT_COLLECTOR),
 		.segment = form_value(f, EDIT_SEGMENT),
 		.terms = form_value(f, EDIT_TERMS),
+		.on_hold = strcmp(form_value(f, EDIT_HOLD), "yes") == 0,
 		.today = ui->ctx->today,
 		.who = ledger_user(),
 	};
@@ -535,6 +541,7 @@ int action_edit(struct ui *ui, int argc, char **argv)
 	form_add(f, "segment", e.segment, NULL, NULL);
 	form_add(f, "credit limit", money_format(e.credit_limit, t->exponent, limit), check_limit, NULL);
 	form_add(f, "terms", e.terms, check_terms, NULL);
+	form_add(f, "on hold", hold_choices[e.on_hold], NULL, hold_choices);
 	customer_edit_free(&e);
 	form_open(ui, f);
 	return DUN_OK;

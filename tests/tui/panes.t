@@ -1,7 +1,8 @@
 #!/bin/sh
 # Panes that follow what was just done, on a demo ledger of 30 customers
 # at 80x24: a note logged on a customer with a long history shows at the
-# top of its activity at once, and Enter on it shows its whole text
+# top of its activity at once (a call's outcome in the words the rest of
+# the history uses), and Enter on it shows its whole text
 # wrapped; x says where the statement went; an invoice number too long for its column
 # keeps its end, which tells the invoices apart; a text column too wide for the room left
 # at 80 columns is shown cut rather than left out (the matching view's
@@ -15,7 +16,7 @@
 # million invoices the scan took seconds). A receivable in the billions
 # reads 1.5B in the status bar.
 . "$top_srcdir/tests/tui/lib.sh"
-plan 20
+plan 21
 demo_ledger 30
 tui_start 80 24 --db "$DB"
 tui_wait "starts" "Call list"
@@ -27,6 +28,8 @@ tui_wait "C00001 has more history than its pane shows" "Activity 1/54"
 tui_wait_re "a long invoice number keeps its distinct end" "│~V-2026-[0-9]{6} 2026-"
 tui_keys n && tui_type "fresh note" && tui_keys Enter
 tui_wait_re "the note is at the top of the activity at once" "│2026-11-22 note +fresh note"
+tui_keys c Right Tab && tui_type "rang twice" && tui_keys Enter
+tui_wait_re "a call's outcome reads as the demo's history does" "│2026-11-22 call +\\[no answer\\] r"
 tui_keys n && tui_type "long tail: $(printf 'word%d ' 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16)end" && tui_keys Enter
 tui_keys Tab Tab Tab g Enter
 tui_wait "Enter on the activity shows the whole entry" "C00001 2026-11-22 note"
