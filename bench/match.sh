@@ -61,7 +61,7 @@ for widths, count in shapes.most_common(4):
         break
     parts = ['(?|([0-9]{%d})|0*([0-9]{1,%d})(?=[ \\-/._]))' % (w, w) for w in widths[:-1]]
     parts.append('0*([1-9][0-9]{0,%d})' % (widths[-1] - 1 if widths[-1] > 1 else 0))
-    print('(?<![0-9])' + ' {0,3}[\\-/._]{0,2} {0,3}'.join(parts) + '(?![0-9]|[\\-/.][0-9])')
+    print('(?<![0-9])(?<![0-9][\\-/.])' + ' {0,3}[\\-/._]{0,2} {0,3}'.join(parts) + '(?![0-9]|[\\-/.][0-9])')
 EOF
 cat "$work/patterns"
 grep="pcre2grep -i -o"

@@ -454,8 +454,8 @@ static int compile(struct matcher *m, const char *source, int groups, char **cau
  * their width, or with leading zeros added or dropped when a separator
  * ends them, the last group with any leading zeros; between groups
  * optional separators, blanks around a dash or slash included ("INV -
- * 2026 / 101"); not followed by another "-digits" (a date is no
- * reference). */
+ * 2026 / 101"); neither following nor followed by another "-digits" (a
+ * date is no reference: "du 2026-11-05" names no invoice 5). */
 #define SEPARATOR " {0,3}[\\-/._]{0,2} {0,3}"
 static int shape_patterns(struct matcher *m, struct shape *shapes, int nshapes, long total, char **cause)
 {
@@ -470,7 +470,7 @@ static int shape_patterns(struct matcher *m, struct shape *shapes, int nshapes, 
 			break;
 		m->shapes[m->nshapes++] = s;
 		struct buf b = { 0 };
-		buf_puts(&b, "(?<![0-9])");
+		buf_puts(&b, "(?<![0-9])(?<![0-9][\\-/.])");
 		for (int g = 0; g < s.n; g++) {
 			if (g > 0)
 				buf_puts(&b, SEPARATOR);

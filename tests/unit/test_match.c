@@ -158,6 +158,34 @@ static void test_reference_spellings(void **state)
 	fixture_close(&f);
 }
 
+/* A date is no reference, whichever way it is written: neither its day
+ * nor its month names invoice F000005, F000006 or F000011. */
+static void test_dates_are_no_references(void **state)
+{
+	(void)state;
+	struct fixture f;
+	fixture_open(&f);
+	int64_t acme = fixture_customer(&f, "ACME", "", "");
+	fixture_invoice(&f, acme, "F000005", "2026-01-01", NULL, "EUR", 10000);
+	fixture_invoice(&f, acme, "F000006", "2026-01-01", NULL, "EUR", 20000);
+	fixture_invoice(&f, acme, "F000011", "2026-01-01", NULL, "EUR", 30000);
+	fixture_payment(&f, 0, "P1", "2026-11-06", "EUR", 500);
+	fixture_payment(&f, 0, "P2", "2026-11-06", "EUR", 500);
+	fixture_payment(&f, 0, "P3", "2026-11-06", "EUR", 500);
+	fixture_exec(&f, "UPDATE payment SET remittance = CASE reference WHEN 'P1' THEN 'virement du 2026-11-05'"
+	    " WHEN 'P2' THEN 'paid 2026.11.06, thanks' ELSE 'le 05/11/2026' END");
+	struct rows rows = { 0 };
+	char *cause = NULL;
+	assert_int_equal(match_run(f.store, NULL, MATCH_DEFAULT_THRESHOLD, false, collect, &rows, &cause), DUN_OK);
+	assert_int_equal(rows.n, 3);
+	for (int i = 0; i < 3; i++) {
+		char want[64];
+		snprintf(want, sizeof want, "P%d  0 no [no reference, payer unknown]:", i + 1);
+		assert_string_equal(rows.text[i], want);
+	}
+	fixture_close(&f);
+}
+
 /* A payment that already belongs to a customer never gets another's
  * invoice, whatever its text says (the ledger would refuse it). */
 static void test_payment_customer_wins(void **state)
@@ -225,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_proposals),
 		cmocka_unit_test(test_reference_spellings),
+		cmocka_unit_test(test_dates_are_no_references),
 		cmocka_unit_test(test_payment_customer_wins),
 		cmocka_unit_test(test_paid_twice),
 	};
