@@ -9,7 +9,6 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
@@ -253,23 +252,33 @@ static void part_take(struct part *pt, const unsigned char *data, size_t n)
 	pt->size += n;
 }
 
-/* Reads a stored (0) or deflated (8) part of size bytes at data with z
- * (raw inflate, made once per archive); false when they end before the
- * part does. out has ZIP_BUFFER bytes. */
+/* Reads a stored (0) or deflated (8) part of size bytes at offset at of
+ * fd with z (raw inflate, made once per archive); false when they end
+ * before the part does. in and out have ZIP_BUFFER bytes. */
 #define ZIP_BUFFER 65536
-static bool part_read(z_stream *z, const unsigned char *data, uint32_t size, uint32_t method,
-    struct part *pt, unsigned char *out)
+static bool part_read(z_stream *z, int fd, off_t at, uint32_t size, uint32_t method, struct part *pt,
+    unsigned char *in, unsigned char *out)
 {
-	if (method == 0) {
-		part_take(pt, data, size);
-		return true;
-	}
-	if (method != 8 || inflateReset(z) != Z_OK)
+	if (method != 0 && (method != 8 || inflateReset(z) != Z_OK))
 		return false;
-	z->next_in = (unsigned char *)data;
-	z->avail_in = size;
+	z->avail_in = 0;
 	int rc = Z_OK;
 	while (rc == Z_OK) {
+		if (z->avail_in == 0 && size > 0) {
+			ssize_t n = pread(fd, in, size < ZIP_BUFFER ? size : ZIP_BUFFER, at);
+			if (n <= 0)
+				return false;
+			at += n;
+			size -= (uint32_t)n;
+			z->next_in = in;
+			z->avail_in = (uInt)n;
+		}
+		if (method == 0) {
+			part_take(pt, z->next_in, z->avail_in);
+			z->avail_in = 0;
+			rc = size == 0 ? Z_STREAM_END : Z_OK;
+			continue;
+		}
 		z->next_out = out;
 		z->avail_out = ZIP_BUFFER;
 		rc = inflate(z, Z_NO_FLUSH);
@@ -316,37 +325,34 @@ static bool part_complete(const struct part *pt)
 	    && memcmp(pt->tail + n - len - 1, name, len) == 0 && pt->tail[n - 1] == '>';
 }
 
-/* Reads the archive at path back; false with why not whole in why. */
+/* Reads the archive at path back (in pieces: a mapping would count the
+ * whole file in the export's memory); false with why not whole in why. */
 static bool book_parts_whole(const char *path, char *why, size_t size)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st = {0};
-	void *map = MAP_FAILED;
-	int saved = 0;
-	if (fd < 0 || fstat(fd, &st) != 0
-	    || (st.st_size >= ZIP_END && (map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0)) == MAP_FAILED))
-		saved = errno;
-	if (fd >= 0)
-		close(fd);
-	if (saved != 0)
-		snprintf(why, size, "cannot read it back: %s", strerror(saved));
-	else if (map == MAP_FAILED)
-		snprintf(why, size, "its directory came out incomplete");
-	if (map == MAP_FAILED)
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		snprintf(why, size, "cannot read it back: %s", strerror(errno));
+		if (fd >= 0)
+			close(fd);
 		return false;
-	const unsigned char *zip = map, *end = zip + st.st_size - ZIP_END;
-	size_t zip_size = (size_t)st.st_size, cd_size = le32(end + 12), cd = le32(end + 16);
-	uint32_t entries = le16(end + 10);
+	}
+	unsigned char end[ZIP_END], *cd = NULL;
+	unsigned char *in = xmalloc(ZIP_BUFFER), *out = xmalloc(ZIP_BUFFER);
 	z_stream z = {0};
-	bool whole = le32(end) == 0x06054b50 && cd <= zip_size && cd_size <= zip_size - cd
-	    && inflateInit2(&z, -MAX_WBITS) == Z_OK;
-	unsigned char *out = xmalloc(ZIP_BUFFER);
+	bool whole = st.st_size >= ZIP_END && pread(fd, end, ZIP_END, st.st_size - ZIP_END) == ZIP_END
+	    && le32(end) == 0x06054b50 && inflateInit2(&z, -MAX_WBITS) == Z_OK;
+	uint32_t entries = whole ? le16(end + 10) : 0;
+	size_t cd_size = whole ? le32(end + 12) : 0;
+	if (whole) {
+		cd = xmalloc(cd_size + 1);
+		whole = pread(fd, cd, cd_size, (off_t)le32(end + 16)) == (ssize_t)cd_size;
+	}
 	snprintf(why, size, "its directory came out incomplete");
-	size_t at = cd;
+	size_t at = 0;
 	for (uint32_t i = 0; whole && i < entries; i++) {
-		const unsigned char *e = zip + at;
-		whole = at + ZIP_ENTRY <= cd + cd_size && le32(e) == 0x02014b50
-		    && at + ZIP_ENTRY + le16(e + 28) <= cd + cd_size;
+		const unsigned char *e = cd + at;
+		whole = at + ZIP_ENTRY <= cd_size && le32(e) == 0x02014b50 && at + ZIP_ENTRY + le16(e + 28) <= cd_size;
 		if (!whole)
 			break;
 		const char *name = (const char *)e + ZIP_ENTRY;
@@ -357,18 +363,19 @@ static bool book_parts_whole(const char *path, char *why, size_t size)
 		if (!xml)
 			continue;
 		snprintf(why, size, "%.*s came out incomplete (is the temporary directory full?)", nlen, name);
-		size_t local = le32(e + 42), data = local + ZIP_LOCAL;
-		whole = data <= zip_size && le32(zip + local) == 0x04034b50;
-		if (whole)
-			data += le16(zip + local + 26) + le16(zip + local + 28);
+		unsigned char local[ZIP_LOCAL];
+		off_t offset = (off_t)le32(e + 42);
 		struct part pt = {0};
-		whole = whole && data <= zip_size && le32(e + 20) <= zip_size - data
-		    && part_read(&z, zip + data, le32(e + 20), le16(e + 10), &pt, out)
+		whole = pread(fd, local, ZIP_LOCAL, offset) == ZIP_LOCAL && le32(local) == 0x04034b50
+		    && part_read(&z, fd, offset + ZIP_LOCAL + le16(local + 26) + le16(local + 28), le32(e + 20),
+		        le16(e + 10), &pt, in, out)
 		    && pt.size == le32(e + 24) && part_complete(&pt);
 	}
 	inflateEnd(&z);
+	free(cd);
+	free(in);
 	free(out);
-	munmap(map, zip_size);
+	close(fd);
 	return whole;
 }
 
