@@ -18,7 +18,7 @@ struct entry {
 	money_t open, stake_overdue, soon, promise_due;
 	money_t credit;          /* unapplied cash and open credit notes, >= 0 */
 	int oldest, soon_days, promise_days;
-	bool promise_broken, call_due, over_limit;
+	bool promise_broken, call_due, task_due, over_limit;
 	day_t broken_on;
 	int64_t call_today;      /* id of today's last call, 0 if none */
 	bool news_after_call;
@@ -53,13 +53,14 @@ static double weigh(struct fx *fx, const char *currency, money_t amount)
 	return (double)v / (double)FX_SCALE / pow(10, fx_exponent(fx));
 }
 
+/* A customer on hold is not called: its collection is in other hands. */
 static int load_customers(struct store *s, const struct calllist_options *o,
     struct entry **out, int *n, char **cause)
 {
 	static const char sql[] = "SELECT c.id, c.code, c.name, c.collector, c.phone, c.currency,"
 	    " c.credit_limit, coalesce(r.score, -1), coalesce(r.class, '')"
 	    " FROM customer c LEFT JOIN risk r ON r.customer_id = c.id"
-	    " WHERE ?1 IS NULL OR c.collector = ?1 ORDER BY c.id";
+	    " WHERE (?1 IS NULL OR c.collector = ?1) AND c.on_hold = 0 ORDER BY c.id";
 	sqlite3_stmt *st = store_stmt(s, sql);
 	store_bind_text(st, 1, o->collector);
 	int rc, cap = 0;
@@ -276,7 +277,7 @@ static bool entry_assess(struct entry *c, struct fx *fx)
 		urgency += 0.5;
 	}
 	if (c->call_due) {
-		add_reason(&reasons, "call step due");
+		add_reason(&reasons, c->task_due ? "task step due" : "call step due");
 		urgency += 1;
 	}
 	if (c->over_limit) {
@@ -353,6 +354,7 @@ int calllist_build(struct store *s, const struct config *cfg, const struct calll
 		struct entry *c = entry_find(e, n, calls[i].customer_id);
 		if (c != NULL && !c->call_due) {
 			c->call_due = true;
+			c->task_due = calls[i].task;
 			c->row.next_step = xstrdup(calls[i].label);
 		}
 	}

@@ -6,13 +6,15 @@
  * score / 100, 0.5 when not scored yet), plus half the weighted amount of
  * invoices falling due within a week at a risky (class D or E) customer,
  * plus an open promise falling due, plus the excess over the credit limit
- * (all weighted the same way). Urgency: 1, plus 1 for a call step
- * due (dunning.h), 1.5 for a broken promise not yet followed by a call,
+ * (all weighted the same way). Urgency: 1, plus 1 for a call or task
+ * step due (dunning.h), 1.5 for a broken promise not yet followed by a call,
  * 0.5 for a promise falling due within two days, 0.5 when over the credit
  * limit, plus the oldest overdue age / 60 days (at most 2). Amounts are
  * compared in the base currency at today's rates where a rate is known
  * (the rank is a priority, never an amount: a missing rate leaves the
  * amount unconverted rather than failing the list).
+ *
+ * A customer on hold (collection paused) is never listed.
  *
  * A customer with a call logged today goes below every other row until
  * tomorrow, unless something new happened after that call (a payment, an
@@ -36,12 +38,12 @@ struct calllist_row {
 	int64_t customer_id;
 	char *code, *name, *collector, *phone;
 	int64_t priority;
-	char *reasons;           /* "promise broken; call step due; ..." */
+	char *reasons;           /* "promise broken; call step due; ..." ("task step due" for a task) */
 	money_t overdue;         /* in the customer's currency */
 	char currency[4];
 	int exponent;
 	char risk_class[2];      /* "" when not scored */
-	char *next_step;         /* the call step's label, or "" */
+	char *next_step;         /* the call or task step's label, or "" */
 	bool called_today;       /* demoted: called today and nothing new since */
 };
 

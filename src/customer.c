@@ -11,7 +11,7 @@
 int customer_edit_load(struct store *s, int64_t customer_id, struct customer_edit *e, char **cause)
 {
 	static const char *const sql =
-	    "SELECT version, email, phone, collector, segment, terms, credit_limit FROM customer WHERE id = ?1";
+	    "SELECT version, email, phone, collector, segment, terms, credit_limit, on_hold FROM customer WHERE id = ?1";
 	memset(e, 0, sizeof *e);
 	sqlite3_stmt *st = store_stmt(s, sql);
 	sqlite3_bind_int64(st, 1, customer_id);
@@ -28,7 +28,8 @@ int customer_edit_load(struct store *s, int64_t customer_id, struct customer_edi
 #define X(name) e->name = xstrdup(store_column_text(st, col++));
 	CUSTOMER_FIELD_LIST(X)
 #undef X
-	e->credit_limit = sqlite3_column_int64(st, col);
+	e->credit_limit = sqlite3_column_int64(st, col++);
+	e->on_hold = sqlite3_column_int(st, col) != 0;
 	sqlite3_reset(st);
 	return DUN_OK;
 }
@@ -41,7 +42,8 @@ void customer_edit_free(struct customer_edit *e)
 	memset(e, 0, sizeof *e);
 }
 
-/* "phone: 01 → 02; terms: net 30 → net 45" for the activity. */
+/* "phone: 01 → 02; terms: net 30 → net 45; on_hold: no → yes" for the
+ * activity. */
 static char *describe(const struct customer_edit *old, const struct customer_edit *e)
 {
 	struct buf b = {0};
@@ -53,6 +55,8 @@ static char *describe(const struct customer_edit *old, const struct customer_edi
 	if (old->credit_limit != e->credit_limit)
 		buf_printf(&b, "%scredit_limit: %lld → %lld", b.len ? "; " : "", (long long)old->credit_limit,
 		    (long long)e->credit_limit);
+	if (old->on_hold != e->on_hold)
+		buf_printf(&b, "%son_hold: %s → %s", b.len ? "; " : "", old->on_hold ? "yes" : "no", e->on_hold ? "yes" : "no");
 	return b.len ? buf_take(&b) : NULL;
 }
 
@@ -60,7 +64,7 @@ int customer_update(struct store *s, const struct customer_edit *e, char **cause
 {
 	static const char *const sql =
 	    "UPDATE customer SET email = ?3, phone = ?4, collector = ?5, segment = ?6, terms = ?7, credit_limit = ?8, "
-	    "version = version + 1 WHERE id = ?1 AND version = ?2";
+	    "on_hold = ?9, version = version + 1 WHERE id = ?1 AND version = ?2";
 	struct terms t;
 	const char *why;
 	char canonical[TERMS_TEXT_MAX];
@@ -86,6 +90,7 @@ int customer_update(struct store *s, const struct customer_edit *e, char **cause
 	store_bind_text(st, 6, e->segment);
 	store_bind_text(st, 7, canonical);
 	sqlite3_bind_int64(st, 8, e->credit_limit);
+	sqlite3_bind_int(st, 9, e->on_hold);
 	rc = store_step_done(st);
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {

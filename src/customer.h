@@ -1,9 +1,10 @@
 /* Edits of a customer's mutable fields (contacts, collector, segment,
- * credit limit, terms) with optimistic concurrency: an edit names the
+ * credit limit, terms, on hold) with optimistic concurrency: an edit names the
  * version it was made on, and is refused when the row has changed since,
  * so that two collectors editing at once never lose an update silently. */
 #ifndef DUN_CUSTOMER_H
 #define DUN_CUSTOMER_H
+#include <stdbool.h>
 #include <stdint.h>
 #include "date.h"
 #include "money.h"
@@ -23,6 +24,7 @@ struct customer_edit {
 	CUSTOMER_FIELD_LIST(X)
 #undef X
 	money_t credit_limit;     /* minor units of the customer's currency */
+	bool on_hold;             /* collection paused: no dunning, off the call list */
 	day_t today;              /* the activity's date */
 	const char *who;
 };

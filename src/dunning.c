@@ -14,9 +14,12 @@
  * the partial index of open invoices as the inner one ("open_amount <> 0"
  * lets the planner use it; the unary + keeps it off the issue-date index,
  * which would visit the whole history), so only each customer's few rows
- * are sorted by number, never the whole set. Nothing per row but the row:
- * what pauses an invoice is looked up apart (few disputes, few promises),
- * and the payer profile only when a scenario rule asks for it (?3). */
+ * are sorted by number, never the whole set. A customer on hold is left
+ * out whole: its collection is in other hands, so it takes no step and
+ * lists no escalation, and its invoices keep the step they reached.
+ * Nothing per row but the row: what pauses an invoice is looked up apart
+ * (few disputes, few promises), and the payer profile only when a
+ * scenario rule asks for it (?3). */
 static const char sql_open_invoices[] =
     "SELECT c.id, c.code, c.name, c.segment, c.scenario, c.language, c.email, c.currency,"
     " c.dunning_snooze_until >= ?1,"
@@ -24,7 +27,7 @@ static const char sql_open_invoices[] =
     " i.id, i.number, i.issue_date, i.due_date, i.currency, i.amount, i.open_amount, i.dunning_step"
     " FROM customer c CROSS JOIN invoice i ON i.customer_id = c.id"
     " WHERE i.open_amount <> 0 AND i.open_amount > 0 AND i.kind = 'invoice' AND +i.issue_date <= ?1"
-    " AND (?2 = 0 OR c.id = ?2)"
+    " AND (?2 = 0 OR c.id = ?2) AND c.on_hold = 0"
     " ORDER BY c.code, i.number";
 
 enum {
@@ -681,12 +684,14 @@ int dunning_calls_due(struct store *s, const struct config *cfg, day_t as_of,
 		(*calls)[(*ncalls)++] = (struct dunning_call){
 			.customer_id = a->customer_id, .label = xstrdup(a->step->name),
 			.scenario = xstrdup(a->scenario->code), .step = a->step->position,
+			.task = a->step->channel == SCENARIO_TASK,
 		};
 	}
 	dunning_plan_free(&plan);
-	/* One call per customer: the highest step taken that day. */
+	/* One call per customer: the highest step taken that day (its name,
+	 * scenario and channel are that row's, as max() picks it). */
 	sqlite3_stmt *st = store_stmt(s,
-	    "SELECT customer_id, name, scenario, max(step) FROM dunning_log"
+	    "SELECT customer_id, name, scenario, max(step), channel = 'task' FROM dunning_log"
 	    " WHERE date = ?1 AND channel IN ('call', 'task') GROUP BY customer_id ORDER BY customer_id");
 	store_bind_date(st, 1, as_of);
 	int rc;
@@ -694,7 +699,8 @@ int dunning_calls_due(struct store *s, const struct config *cfg, day_t as_of,
 		*calls = xreallocarray(*calls, (size_t)*ncalls + 1, sizeof **calls);
 		(*calls)[(*ncalls)++] = (struct dunning_call){
 			.customer_id = sqlite3_column_int64(st, 0), .label = xstrdup(store_column_text(st, 1)),
-			.scenario = xstrdup(store_column_text(st, 2)), .step = sqlite3_column_int(st, 3), .taken = true,
+			.scenario = xstrdup(store_column_text(st, 2)), .step = sqlite3_column_int(st, 3),
+			.task = sqlite3_column_int(st, 4) != 0, .taken = true,
 		};
 	}
 	sqlite3_reset(st);

@@ -5,6 +5,9 @@
  * transaction per customer so a killed run leaves whole actions or none.
  *
  * The rules, per customer and as of D:
+ * - a customer on hold (customer.on_hold: collection paused, e.g. a key
+ *   account handled by sales, or insolvency proceedings) takes no step and
+ *   lists no escalation;
  * - an invoice takes part when it is open, issued by D, and not paused at D
  *   by a dispute or by a promise open at D (promise_status_at) that
  *   covers it, or covers the whole account;
@@ -17,8 +20,8 @@
  *   step was taken on D or less than min_gap_days before D;
  * - otherwise one action: the most advanced due step, covering every
  *   invoice with a due step, each moving to its own next step only.
- * A dispute or promise only pauses an invoice, so it comes back at the
- * step it had reached. */
+ * A dispute or promise only pauses an invoice, and a hold a customer, so
+ * it comes back at the step it had reached. */
 #ifndef DUN_DUNNING_H
 #define DUN_DUNNING_H
 #include <stdbool.h>
@@ -94,6 +97,7 @@ struct dunning_call {
 	char *label;          /* the step's name, e.g. "call-1" */
 	char *scenario;
 	int step;             /* 1-based position */
+	bool task;            /* a task step, not a call */
 	bool taken;           /* logged by a run on as_of */
 };
 int dunning_calls_due(struct store *s, const struct config *cfg, day_t as_of,

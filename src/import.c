@@ -30,9 +30,9 @@
 
 /* Columns per kind: the required ones first (SPEC §5's table). */
 enum { CU_CODE, CU_NAME, CU_SEGMENT, CU_COLLECTOR, CU_TERMS, CU_CREDIT_LIMIT, CU_CURRENCY, CU_EMAIL,
-	CU_PHONE, CU_LANGUAGE, CU_SCENARIO, CU_ADDRESS, CU_COUNT };
+	CU_PHONE, CU_LANGUAGE, CU_SCENARIO, CU_ADDRESS, CU_ON_HOLD, CU_COUNT };
 static const char *const customer_columns[CU_COUNT] = {"code", "name", "segment", "collector", "terms",
-	"credit_limit", "currency", "email", "phone", "language", "scenario", "address"};
+	"credit_limit", "currency", "email", "phone", "language", "scenario", "address", "on_hold"};
 
 enum { IN_NUMBER, IN_CUSTOMER, IN_ISSUE_DATE, IN_AMOUNT, IN_DUE_DATE, IN_CURRENCY, IN_KIND, IN_PO,
 	IN_TERMS, IN_APPLIES_TO, IN_COUNT };
@@ -463,9 +463,23 @@ enum outcome { OUTCOME_INSERTED, OUTCOME_UPDATED, OUTCOME_UNCHANGED, OUTCOME_DEF
 
 static const char sql_customer_get[] =
     "SELECT id, name, segment, collector, terms, credit_limit, currency, email, phone, language,"
-    " scenario, address, EXISTS (SELECT 1 FROM invoice WHERE customer_id = customer.id)"
+    " scenario, address, on_hold, EXISTS (SELECT 1 FROM invoice WHERE customer_id = customer.id)"
     " OR EXISTS (SELECT 1 FROM payment WHERE customer_id = customer.id)"
     " FROM customer WHERE code = ?1";
+
+/* A yes/no cell: "1" for yes, true or 1, "0" for no, false, 0 or empty
+ * (any case), NULL for anything else. */
+static const char *parse_flag(const char *text)
+{
+	static const char *const yes[] = {"yes", "true", "1"}, *const no[] = {"", "no", "false", "0"};
+	for (size_t i = 0; i < sizeof yes / sizeof yes[0]; i++)
+		if (strcasecmp(text, yes[i]) == 0)
+			return "1";
+	for (size_t i = 0; i < sizeof no / sizeof no[0]; i++)
+		if (strcasecmp(text, no[i]) == 0)
+			return "0";
+	return NULL;
+}
 
 static int import_customer(struct import *imp, enum outcome *outcome, char **cause)
 {
@@ -488,12 +502,13 @@ static int import_customer(struct import *imp, enum outcome *outcome, char **cau
 			if (c != CU_CREDIT_LIMIT)
 				value[c] = xstrdup(store_column_text(st, c));
 		credit = sqlite3_column_int64(st, CU_CREDIT_LIMIT);
-		has_history = sqlite3_column_int(st, 12);
+		has_history = sqlite3_column_int(st, CU_COUNT);
 	} else if (rc != SQLITE_DONE) {
 		sqlite3_reset(st);
 		return store_error(imp->s, imp->what, cause);
 	} else {
-		static const char *const defaults[CU_COUNT] = {[CU_TERMS] = "net 30", [CU_LANGUAGE] = "en"};
+		static const char *const defaults[CU_COUNT] = {[CU_TERMS] = "net 30", [CU_LANGUAGE] = "en",
+			[CU_ON_HOLD] = "0"};
 		for (int c = CU_NAME; c < CU_COUNT; c++)
 			value[c] = xstrdup(defaults[c] ? defaults[c] : "");
 		free(value[CU_CURRENCY]);
@@ -557,6 +572,19 @@ static int import_customer(struct import *imp, enum outcome *outcome, char **cau
 			value[CU_LANGUAGE] = xstrdup(strcasecmp(text, "en") == 0 ? "en" : "fr");
 		}
 	}
+	/* on_hold travels as "0" or "1" like the text columns (the column's
+	 * INTEGER affinity stores a number); an empty cell is "no", as a
+	 * spreadsheet leaves the flag blank where it is not set. */
+	if (present(imp, CU_ON_HOLD)) {
+		text = field(imp, CU_ON_HOLD);
+		const char *flag = parse_flag(text);
+		if (flag == NULL)
+			status = row_fail(imp, CU_ON_HOLD, text, "expected yes or no (or true/false, 1/0; empty is no)");
+		else {
+			free(value[CU_ON_HOLD]);
+			value[CU_ON_HOLD] = xstrdup(flag);
+		}
+	}
 	if (status == DUN_OK && *field(imp, CU_CREDIT_LIMIT) != '\0') {
 		status = parse_amount(imp, CU_CREDIT_LIMIT, money_exponent(value[CU_CURRENCY]), &credit);
 		if (status == DUN_OK && credit < 0)
@@ -571,9 +599,9 @@ static int import_customer(struct import *imp, enum outcome *outcome, char **cau
 	if (status == DUN_OK && changed) {
 		st = store_stmt(imp->s, id == 0
 		    ? "INSERT INTO customer (code, name, segment, collector, terms, credit_limit, currency, email, phone,"
-		      " language, scenario, address) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+		      " language, scenario, address, on_hold) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
 		    : "UPDATE customer SET name = ?2, segment = ?3, collector = ?4, terms = ?5, credit_limit = ?6,"
-		      " currency = ?7, email = ?8, phone = ?9, language = ?10, scenario = ?11, address = ?12,"
+		      " currency = ?7, email = ?8, phone = ?9, language = ?10, scenario = ?11, address = ?12, on_hold = ?13,"
 		      " version = version + 1 WHERE code = ?1");
 		bind_static(st, 1, code);
 		for (int c = CU_NAME; c < CU_COUNT; c++)

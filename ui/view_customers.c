@@ -64,8 +64,8 @@ static const struct list_column customer_columns_wide[] = {
 #define SELECT_CUSTOMERS \
 	"SELECT c.code, c.id, c.name, coalesce(r.class, ''), " \
 	"(SELECT coalesce(sum(i.open_amount), 0) FROM invoice i WHERE i.customer_id = c.id AND i.open_amount <> 0 " \
-	"AND i.due_date < ?2 AND i.kind = 'invoice' AND i.currency = c.currency), c.currency, coalesce(r.profile, '') " \
-	"FROM customer c LEFT JOIN risk r ON r.customer_id = c.id "
+	"AND i.due_date < ?2 AND i.kind = 'invoice' AND i.currency = c.currency), c.currency, coalesce(r.profile, ''), " \
+	"c.on_hold FROM customer c LEFT JOIN risk r ON r.customer_id = c.id "
 
 /* The filter's terms, each NULL (or 0) when not given: ?3 profile,
  * ?4 class, ?5 collector, ?6 segment, ?7 overdue, ?8 pattern. The scan
@@ -98,7 +98,11 @@ static void customers_read(struct list *l, sqlite3_stmt *st, struct list_row *ro
 	row->customer_id = sqlite3_column_int64(st, 1);
 	row->id = row->customer_id;
 	row->cell[0] = xstrdup(store_column_text(st, 0));
-	row->cell[1] = xstrdup(store_column_text(st, 2));
+	/* on hold first in the name, so that it shows however narrow the pane */
+	if (sqlite3_column_int(st, 7))
+		row->cell[1] = xasprintf("[hold] %s", store_column_text(st, 2));
+	else
+		row->cell[1] = xstrdup(store_column_text(st, 2));
 	if (cv->wide && *store_column_text(st, 6))
 		row->cell[2] = xasprintf("%s %s", store_column_text(st, 3), store_column_text(st, 6));
 	else

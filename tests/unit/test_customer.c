@@ -89,12 +89,38 @@ static void test_bad_terms_refused(void **state)
 	assert_int_equal(fixture_int(f, "SELECT version FROM customer WHERE id = 1"), 1);
 }
 
+/* The hold is a field like the others: read, written, named in the
+ * activity, and put back by writing the state read before (the TUI's u). */
+static void test_hold_set_and_lifted(void **state)
+{
+	struct fixture *f = *state;
+	struct customer_edit before, e;
+	char *cause = NULL;
+	load(f, &before);
+	assert_false(before.on_hold);
+	load(f, &e);
+	e.on_hold = true;
+	assert_int_equal(customer_update(f->store, &e, &cause), DUN_OK);
+	customer_edit_free(&e);
+	assert_int_equal(fixture_int(f, "SELECT on_hold FROM customer WHERE id = 1"), 1);
+	load(f, &e);
+	assert_true(e.on_hold);
+	customer_edit_free(&e);
+	before.version = 2;
+	assert_int_equal(customer_update(f->store, &before, &cause), DUN_OK);
+	customer_edit_free(&before);
+	assert_int_equal(fixture_int(f, "SELECT on_hold FROM customer WHERE id = 1"), 0);
+	assert_int_equal(fixture_int(f, "SELECT count(*) FROM activity WHERE kind = 'edit' AND text = 'on_hold: no → yes'"), 1);
+	assert_int_equal(fixture_int(f, "SELECT count(*) FROM activity WHERE kind = 'edit' AND text = 'on_hold: yes → no'"), 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_edit_written_with_activity, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_stale_version_refused, setup, fixture_teardown),
 		cmocka_unit_test_setup_teardown(test_bad_terms_refused, setup, fixture_teardown),
+		cmocka_unit_test_setup_teardown(test_hold_set_and_lifted, setup, fixture_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
