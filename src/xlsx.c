@@ -1274,10 +1274,19 @@ static int aging_customer_sheet(struct book *b, struct store *s, const struct ag
 	return DUN_OK;
 }
 
-/* The columns of the open items sheet, over customers c and invoices i. */
+/* The columns of the open items sheet, over customers c and invoices i,
+ * then (the last column) 0 to sort them before the customer's cash. */
 #define SQL_OPEN_ITEMS \
 	"SELECT c.code, c.name, i.number, i.kind, i.issue_date, i.due_date, i.currency, i.amount, " \
-	SQL_OPEN_AS_OF("?1") ", " SQL_DISPUTED_AT("?1") ", i.po"
+	SQL_OPEN_AS_OF("?1") ", " SQL_DISPUTED_AT("?1") ", i.po, 0"
+/* The same columns for the cash of payment p unapplied at ?1 (what is
+ * unapplied now and what was allocated after ?1), as the aging counts it:
+ * negative, after the customer's invoices, with no customer when none is
+ * known yet. */
+#define SQL_CASH_ITEMS \
+	"SELECT coalesce(c.code, ''), coalesce(c.name, ''), p.reference, 'payment', p.date, NULL, p.currency," \
+	" -p.amount, -p.unapplied - (SELECT coalesce(sum(a.amount), 0) FROM allocation a" \
+	" WHERE a.payment_id = p.id AND a.date > ?1), 0, '', 1"
 
 /* Every item open at as_of, streamed from SQLite row by row (the sheet is
  * in constant-memory mode), continued on a new sheet past the row limit. */
@@ -1292,13 +1301,21 @@ static int aging_items_sheets(struct book *b, struct store *s, const struct agin
 	/* Customers in code order, each one's open invoices from the partial
 	 * index in due date order: no sort of the whole set, whose memory
 	 * would grow with the ledger. The second part finds what is settled
-	 * now but was open at ?1 (little, unless ?1 is long ago). */
+	 * now but was open at ?1 (little, unless ?1 is long ago); the last
+	 * two the customers' unapplied cash, so that the sheet adds up to
+	 * the aging (few: what matching left). */
 	sqlite3_stmt *st = store_stmt(s,
 	    SQL_OPEN_ITEMS " FROM customer c CROSS JOIN invoice i INDEXED BY invoice_open ON i.customer_id = c.id"
 	    " WHERE i.open_amount <> 0 AND +i.issue_date <= ?1 AND (?2 IS NULL OR i.currency = ?2)"
 	    " UNION ALL " SQL_OPEN_ITEMS " FROM customer c JOIN invoice i ON i.customer_id = c.id"
 	    " WHERE i.open_amount = 0 AND i.paid_date > ?1 AND i.issue_date <= ?1 AND (?2 IS NULL OR i.currency = ?2)"
-	    " ORDER BY 1, 6, 3");
+	    " UNION ALL " SQL_CASH_ITEMS " FROM payment p INDEXED BY payment_unapplied"
+	    " LEFT JOIN customer c ON c.id = p.customer_id"
+	    " WHERE p.unapplied <> 0 AND p.date <= ?1 AND (?2 IS NULL OR p.currency = ?2)"
+	    " UNION ALL " SQL_CASH_ITEMS " FROM payment p LEFT JOIN customer c ON c.id = p.customer_id"
+	    " WHERE p.unapplied = 0 AND p.date <= ?1 AND (?2 IS NULL OR p.currency = ?2)"
+	    "   AND p.id IN (SELECT a.payment_id FROM allocation a WHERE a.date > ?1 AND a.payment_id IS NOT NULL)"
+	    " ORDER BY 1, 12, 6, 3");
 	store_bind_date(st, 1, ao->as_of);
 	store_bind_text(st, 2, ao->currency);
 	struct sheet sh = {0};
@@ -1330,7 +1347,8 @@ static int aging_items_sheets(struct book *b, struct store *s, const struct agin
 			continue;
 		const char *currency = store_column_text(st, 6);
 		day_t issue = store_column_date(st, 4), due = store_column_date(st, 5);
-		bool credit = strcmp(store_column_text(st, 3), "credit_note") == 0;
+		/* Credit notes and cash: unapplied, never overdue. */
+		bool credit = strcmp(store_column_text(st, 3), "invoice") != 0;
 		put_text(&sh, r, 0, store_column_text(st, 0), NULL, true);
 		put_text(&sh, r, 1, store_column_text(st, 1), NULL, true);
 		put_text(&sh, r, 2, store_column_text(st, 2), NULL, true);

@@ -38,8 +38,10 @@ struct xlsx_aging_options {
 };
 
 /* Writes the aging workbook: Summary (buckets by segment and by collector,
- * with totals), By customer (the aging grid) and Open items (every item
- * open at as_of, continued on further sheets past rows_per_sheet), in
+ * with totals), By customer (the aging grid) and Open items (every
+ * invoice, credit note and payment open at as_of, customer by customer,
+ * so that they add up to the grid; continued on further sheets past
+ * rows_per_sheet), in
  * libxlsxwriter's constant-memory mode. Buckets and basis come from cfg. */
 int xlsx_aging_write(struct store *s, const struct config *cfg,
     const struct xlsx_aging_options *o, const char *path, char **cause);

@@ -5,7 +5,7 @@
 # with their cached values, frozen header, autofilter, A4 print setup.
 # Hostile customer codes and names, as-of dates, and write failures too.
 . "$top_srcdir/tests/lib.sh"
-plan 44
+plan 46
 
 if ! /usr/bin/python3 -c 'import openpyxl' 2>/dev/null; then
 	echo "1..0 # SKIP python3-openpyxl is not installed"
@@ -276,7 +276,7 @@ expect "export aging" 0 "ag.xlsx" "$DUN" --db "$DB" export aging --currency EUR 
 expect "aging workbook: sheets, views and print setup" 0 "sheet 'Summary' freeze=None filter=None paper=9 orientation=landscape fit=1x0 repeat=\$6:\$6
 sheet 'By customer' freeze=C2 filter=A1:N8 paper=9 orientation=landscape fit=1x0 repeat=\$1:\$1
 conditional G2:K8 cellIs greaterThan ['0']
-sheet 'Open items' freeze=A2 filter=A1:M11 paper=9 orientation=landscape fit=1x0 repeat=\$1:\$1" \
+sheet 'Open items' freeze=A2 filter=A1:M12 paper=9 orientation=landscape fit=1x0 repeat=\$1:\$1" \
 	sh -c "$X ag.xlsx | grep -E '^(sheet|conditional)'"
 expect "aging workbook: summary totals by segment and collector agree" 0 "A9 s Total
 I9 f =SUM(I7:I8) = 2020.49 #,##0.00 [\$EUR]
@@ -289,6 +289,22 @@ E2 d 2026-09-01 yyyy-mm-dd
 G2 n 52 0
 H2 s 31-60
 K2 n 3 #,##0.00 [\$EUR]" sh -c "$X ag.xlsx 'Open items' | grep -E '^(A2|C2|E2|G2|H2|K2) '"
+expect "aging workbook: unapplied cash is an open item, negative, after its customer's invoices" 0 "A9 s ACME
+C9 s P2
+D9 s payment
+E9 d 2026-11-15 yyyy-mm-dd
+H9 s unapplied
+J9 n -100 #,##0.00 [\$EUR]
+K9 n -100 #,##0.00 [\$EUR]" sh -c "$X ag.xlsx 'Open items' | grep -E '^[A-M]9 ' | grep -v -E '^(B|F|G|I|L|M)9 '"
+# customer_totals SHEET COLUMN: each customer's sum of COLUMN, with two decimals.
+customer_totals() {
+	$X ag.xlsx "$1" | awk -v col="$2" '$1 ~ /^A[0-9]+$/ && $1 != "A1" { who[substr($1, 2)] = $3 }
+		$1 ~ "^" col "[0-9]+$" { sum[who[substr($1, length(col) + 1)]] += $3 }
+		END { for (c in sum) if (c != "" && c != "Total") printf "%s %.2f\n", c, sum[c] }' | sort
+}
+customer_totals 'By customer' M >by-customer.txt
+expect "aging workbook: the open items add up to each customer's aging total" 0 "$(cat by-customer.txt)" \
+	customer_totals 'Open items' K
 expect "export calllist" 0 "cl.xlsx" "$DUN" --db "$DB" export calllist -o cl.xlsx
 expect "call list workbook: the rows of dun calllist, amounts as numbers" 0 "sheet 'Call list' freeze=C2 filter=A1:K7 paper=9 orientation=landscape fit=1x0 repeat=\$1:\$1
 A2 n 1 0
