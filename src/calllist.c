@@ -17,6 +17,10 @@ struct entry {
 	int score;               /* -1: not scored */
 	money_t open, stake_overdue, soon, promise_due;
 	money_t credit;          /* unapplied cash and open credit notes, >= 0 */
+	/* Sums of the items in another currency than the customer's, converted
+	 * into its currency at today's rates and each rounded once (SPEC §5);
+	 * NULL for the many customers billed in their currency alone. */
+	fx_value *foreign;
 	int oldest, soon_days, promise_days;
 	bool promise_broken, call_due, task_due, over_limit;
 	day_t broken_on;
@@ -51,6 +55,42 @@ static double weigh(struct fx *fx, const char *currency, money_t amount)
 		return (double)amount / pow(10, e < 0 ? 2 : e);
 	}
 	return (double)v / (double)FX_SCALE / pow(10, fx_exponent(fx));
+}
+
+/* Converters into each customers' currency, made as currencies are met. */
+enum { F_OPEN, F_OVERDUE, F_STAKE, F_SOON, F_CREDIT, F_COUNT };
+
+struct converters {
+	struct store *s;
+	day_t today;
+	struct fx *fx[8];
+	int n;
+};
+
+/* amount in currency as a scaled value in the customer's currency; a
+ * currency without a rate is an error naming it, as in the aging. */
+static int convert(struct converters *v, struct entry *c, const char *currency, money_t amount,
+    fx_value *out, char **cause)
+{
+	if (c->foreign == NULL)
+		c->foreign = xcalloc(F_COUNT, sizeof *c->foreign);
+	int i = 0;
+	while (i < v->n && strcmp(fx_target(v->fx[i]), c->row.currency) != 0)
+		i++;
+	if (i == v->n) {
+		if (v->n == (int)(sizeof v->fx / sizeof v->fx[0])) {
+			fx_free(v->fx[--v->n]);
+			i = v->n;
+		}
+		v->fx[v->n++] = fx_new(v->s, c->row.currency, v->today);
+	}
+	return fx_scale(v->fx[i], currency, amount, out, cause);
+}
+
+static void converters_free(struct converters *v)
+{
+	for (int i = 0; i < v->n; i++)
+		fx_free(v->fx[i]);
 }
 
 /* A customer on hold is not called: its collection is in other hands. */
@@ -94,36 +134,44 @@ static int load_customers(struct store *s, const struct calllist_options *o,
 
 /* Open invoices of today: overdue (disputed ones are paused, not at
  * stake), open total for the limit, and what falls due within a week. */
-static int load_invoices(struct store *s, day_t today, struct entry *e, int n, char **cause)
+static int load_invoices(struct store *s, struct converters *v, day_t today, struct entry *e, int n, char **cause)
 {
 	static const char sql[] = "SELECT i.customer_id, i.due_date, i.open_amount, i.currency,"
 	    " EXISTS (SELECT 1 FROM dispute d WHERE d.invoice_id = i.id AND d.resolved IS NULL AND d.opened <= ?1)"
 	    " FROM invoice i WHERE i.open_amount <> 0 AND i.kind = 'invoice' AND i.issue_date <= ?1";
 	sqlite3_stmt *st = store_stmt(s, sql);
 	store_bind_date(st, 1, today);
-	int rc;
+	int rc, status = DUN_OK;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct entry *c = entry_find(e, n, sqlite3_column_int64(st, 0));
-		if (c == NULL || strcmp(store_column_text(st, 3), c->row.currency) != 0)
-			continue; /* another collector's, or another currency than the limit's */
+		if (c == NULL)
+			continue; /* another collector's */
 		day_t due = store_column_date(st, 1);
 		money_t open = sqlite3_column_int64(st, 2);
 		bool disputed = sqlite3_column_int(st, 4);
-		c->open += open;
-		if (due < today) {
-			c->row.overdue += open;
-			if (!disputed) {
-				c->stake_overdue += open;
-				if (today - due > c->oldest)
-					c->oldest = today - due;
-			}
-		} else if (due - today <= 7 && !disputed) {
-			c->soon += open;
-			if (due - today < c->soon_days)
-				c->soon_days = due - today;
+		bool overdue = due < today, soon = !overdue && due - today <= 7 && !disputed;
+		if (strcmp(store_column_text(st, 3), c->row.currency) != 0) {
+			fx_value x;
+			if ((status = convert(v, c, store_column_text(st, 3), open, &x, cause)) != DUN_OK)
+				break;
+			c->foreign[F_OPEN] += x;
+			c->foreign[F_OVERDUE] += overdue ? x : 0;
+			c->foreign[F_STAKE] += overdue && !disputed ? x : 0;
+			c->foreign[F_SOON] += soon ? x : 0;
+		} else {
+			c->open += open;
+			c->row.overdue += overdue ? open : 0;
+			c->stake_overdue += overdue && !disputed ? open : 0;
+			c->soon += soon ? open : 0;
 		}
+		if (overdue && !disputed && today - due > c->oldest)
+			c->oldest = today - due;
+		if (soon && due - today < c->soon_days)
+			c->soon_days = due - today;
 	}
 	sqlite3_reset(st);
+	if (status != DUN_OK)
+		return status;
 	if (rc != SQLITE_DONE)
 		return store_error(s, "read open invoices", cause);
 	return DUN_OK;
@@ -131,7 +179,7 @@ static int load_invoices(struct store *s, day_t today, struct entry *e, int n, c
 
 /* Cash received but not yet matched, and open credit notes: an overdue
  * amount they cover is not worth a call (it is the matching view's job). */
-static int load_credits(struct store *s, day_t today, struct entry *e, int n, char **cause)
+static int load_credits(struct store *s, struct converters *v, day_t today, struct entry *e, int n, char **cause)
 {
 	static const char sql[] = "SELECT customer_id, currency, unapplied FROM payment"
 	    " WHERE unapplied <> 0 AND customer_id IS NOT NULL AND date <= ?1 AND unapplied > 0"
@@ -139,13 +187,23 @@ static int load_credits(struct store *s, day_t today, struct entry *e, int n, ch
 	    " WHERE open_amount <> 0 AND kind = 'credit_note' AND issue_date <= ?1";
 	sqlite3_stmt *st = store_stmt(s, sql);
 	store_bind_date(st, 1, today);
-	int rc;
+	int rc, status = DUN_OK;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct entry *c = entry_find(e, n, sqlite3_column_int64(st, 0));
-		if (c != NULL && strcmp(store_column_text(st, 1), c->row.currency) == 0)
+		if (c == NULL)
+			continue;
+		if (strcmp(store_column_text(st, 1), c->row.currency) == 0) {
 			c->credit += sqlite3_column_int64(st, 2);
+			continue;
+		}
+		fx_value x;
+		if ((status = convert(v, c, store_column_text(st, 1), sqlite3_column_int64(st, 2), &x, cause)) != DUN_OK)
+			break;
+		c->foreign[F_CREDIT] += x;
 	}
 	sqlite3_reset(st);
+	if (status != DUN_OK)
+		return status;
 	if (rc != SQLITE_DONE)
 		return store_error(s, "read unapplied cash", cause);
 	return DUN_OK;
@@ -335,11 +393,25 @@ int calllist_build(struct store *s, const struct config *cfg, const struct calll
 	int n = 0;
 	*rows = NULL;
 	*nrows = 0;
+	struct converters v = {.s = s, .today = o->today};
 	int rc = load_customers(s, o, &e, &n, cause);
 	if (rc == DUN_OK)
-		rc = load_invoices(s, o->today, e, n, cause);
+		rc = load_invoices(s, &v, o->today, e, n, cause);
 	if (rc == DUN_OK)
-		rc = load_credits(s, o->today, e, n, cause);
+		rc = load_credits(s, &v, o->today, e, n, cause);
+	converters_free(&v);
+	for (int i = 0; i < n; i++) {
+		fx_value *f = e[i].foreign;
+		if (f == NULL)
+			continue;
+		e[i].open += fx_round(f[F_OPEN], 1);
+		e[i].row.overdue += fx_round(f[F_OVERDUE], 1);
+		e[i].stake_overdue += fx_round(f[F_STAKE], 1);
+		e[i].soon += fx_round(f[F_SOON], 1);
+		e[i].credit += fx_round(f[F_CREDIT], 1);
+		free(f);
+		e[i].foreign = NULL;
+	}
 	if (rc == DUN_OK)
 		rc = load_promises(s, cfg, o->today, e, n, cause);
 	if (rc == DUN_OK)

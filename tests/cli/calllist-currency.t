@@ -1,0 +1,31 @@
+#!/bin/sh
+# A customer billed in several currencies: what it owes in another
+# currency than its own counts on the call list, converted into its own at
+# today's rates (units of the base currency, EUR, per unit); a currency
+# without a rate is an error that names it, as in the aging.
+. "$top_srcdir/tests/lib.sh"
+plan 3
+cd "$TEST_DIR" || exit 1
+export DUN_TODAY=2026-03-01
+"$DUN" --db "$DB" init >/dev/null
+printf 'code,name,currency\nM001,Mixte SA,EUR\nU001,Only Dollars Ltd,EUR\n' >customers.csv
+printf 'number,customer,issue_date,due_date,amount,currency\nM-1,M001,2026-01-02,2026-01-31,100.00,EUR\nM-2,M001,2026-01-02,2026-01-31,200.00,USD\nU-1,U001,2026-01-02,2026-01-31,1000.00,USD\n' >invoices.csv
+printf 'currency,date,rate\nUSD,2026-02-01,0.9\n' >rates.csv
+"$DUN" --db "$DB" import customers customers.csv >/dev/null
+"$DUN" --db "$DB" import invoices invoices.csv >/dev/null
+expect_err "a currency without a rate is named" 1 \
+	"dun: currency \"USD\": no exchange rate to EUR on or before 2026-03-01 (import one with \`dun import rates\`)" \
+	"$DUN" --db "$DB" calllist
+"$DUN" --db "$DB" import rates rates.csv >/dev/null
+expect "the dollars count, in euros" 0 \
+"rank,customer,name,collector,priority,reasons,overdue,risk_class,next_step,phone
+1,U001,Only Dollars Ltd,,668,29 days overdue,900.00,,,
+2,M001,Mixte SA,,208,29 days overdue,280.00,,," \
+	"$DUN" --db "$DB" calllist
+printf 'reference,date,amount,currency,customer\nP-1,2026-02-20,200.00,USD,M001\n' >payments.csv
+"$DUN" --db "$DB" import payments payments.csv >/dev/null
+expect "unapplied dollars (180.00 in euros) lower what is at stake" 0 \
+"rank,customer,name,collector,priority,reasons,overdue,risk_class,next_step,phone
+1,U001,Only Dollars Ltd,,668,29 days overdue,900.00,,,
+2,M001,Mixte SA,,74,29 days overdue,280.00,,," \
+	"$DUN" --db "$DB" calllist
