@@ -21,6 +21,7 @@ struct entry {
 	 * into its currency at today's rates and each rounded once (SPEC §5);
 	 * NULL for the many customers billed in their currency alone. */
 	fx_value *foreign;
+	char unrated[4];         /* a currency of its items without a rate, left out */
 	int oldest, soon_days, promise_days;
 	bool promise_broken, call_due, task_due, over_limit;
 	day_t broken_on;
@@ -67,10 +68,11 @@ struct converters {
 	int n;
 };
 
-/* amount in currency as a scaled value in the customer's currency; a
- * currency without a rate is an error naming it, as in the aging. */
-static int convert(struct converters *v, struct entry *c, const char *currency, money_t amount,
-    fx_value *out, char **cause)
+/* amount in currency as a scaled value in the customer's currency. An
+ * item in a currency without a rate is left out and the reasons say so:
+ * the morning's list must not fail on one customer's foreign invoice (the
+ * aging, which must tie to the ledger, refuses instead). */
+static bool convert(struct converters *v, struct entry *c, const char *currency, money_t amount, fx_value *out)
 {
 	if (c->foreign == NULL)
 		c->foreign = xcalloc(F_COUNT, sizeof *c->foreign);
@@ -84,7 +86,13 @@ static int convert(struct converters *v, struct entry *c, const char *currency, 
 		}
 		v->fx[v->n++] = fx_new(v->s, c->row.currency, v->today);
 	}
-	return fx_scale(v->fx[i], currency, amount, out, cause);
+	char *cause = NULL;
+	if (fx_scale(v->fx[i], currency, amount, out, &cause) == DUN_OK)
+		return true;
+	free(cause);
+	if (c->unrated[0] == '\0')
+		snprintf(c->unrated, sizeof c->unrated, "%s", currency);
+	return false;
 }
 
 static void converters_free(struct converters *v)
@@ -141,7 +149,7 @@ static int load_invoices(struct store *s, struct converters *v, day_t today, str
 	    " FROM invoice i WHERE i.open_amount <> 0 AND i.kind = 'invoice' AND i.issue_date <= ?1";
 	sqlite3_stmt *st = store_stmt(s, sql);
 	store_bind_date(st, 1, today);
-	int rc, status = DUN_OK;
+	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct entry *c = entry_find(e, n, sqlite3_column_int64(st, 0));
 		if (c == NULL)
@@ -152,8 +160,8 @@ static int load_invoices(struct store *s, struct converters *v, day_t today, str
 		bool overdue = due < today, soon = !overdue && due - today <= 7 && !disputed;
 		if (strcmp(store_column_text(st, 3), c->row.currency) != 0) {
 			fx_value x;
-			if ((status = convert(v, c, store_column_text(st, 3), open, &x, cause)) != DUN_OK)
-				break;
+			if (!convert(v, c, store_column_text(st, 3), open, &x))
+				continue;
 			c->foreign[F_OPEN] += x;
 			c->foreign[F_OVERDUE] += overdue ? x : 0;
 			c->foreign[F_STAKE] += overdue && !disputed ? x : 0;
@@ -170,8 +178,6 @@ static int load_invoices(struct store *s, struct converters *v, day_t today, str
 			c->soon_days = due - today;
 	}
 	sqlite3_reset(st);
-	if (status != DUN_OK)
-		return status;
 	if (rc != SQLITE_DONE)
 		return store_error(s, "read open invoices", cause);
 	return DUN_OK;
@@ -187,7 +193,7 @@ static int load_credits(struct store *s, struct converters *v, day_t today, stru
 	    " WHERE open_amount <> 0 AND kind = 'credit_note' AND issue_date <= ?1";
 	sqlite3_stmt *st = store_stmt(s, sql);
 	store_bind_date(st, 1, today);
-	int rc, status = DUN_OK;
+	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct entry *c = entry_find(e, n, sqlite3_column_int64(st, 0));
 		if (c == NULL)
@@ -197,13 +203,11 @@ static int load_credits(struct store *s, struct converters *v, day_t today, stru
 			continue;
 		}
 		fx_value x;
-		if ((status = convert(v, c, store_column_text(st, 1), sqlite3_column_int64(st, 2), &x, cause)) != DUN_OK)
-			break;
+		if (!convert(v, c, store_column_text(st, 1), sqlite3_column_int64(st, 2), &x))
+			continue;
 		c->foreign[F_CREDIT] += x;
 	}
 	sqlite3_reset(st);
-	if (status != DUN_OK)
-		return status;
 	if (rc != SQLITE_DONE)
 		return store_error(s, "read unapplied cash", cause);
 	return DUN_OK;
@@ -357,6 +361,8 @@ static bool entry_assess(struct entry *c, struct fx *fx)
 		buf_free(&reasons);
 		return false;
 	}
+	if (c->unrated[0] != '\0')
+		add_reason(&reasons, "%s items not counted (no rate)", c->unrated);
 	c->row.called_today = c->call_today != 0 && !c->news_after_call;
 	if (c->row.called_today)
 		add_reason(&reasons, "called today");

@@ -1,8 +1,8 @@
 #!/bin/sh
 # A customer billed in several currencies: what it owes in another
 # currency than its own counts on the call list, converted into its own at
-# today's rates (units of the base currency, EUR, per unit); a currency
-# without a rate is an error that names it, as in the aging.
+# today's rates (units of the base currency, EUR, per unit); without a
+# rate they are left out, and the reasons say so.
 . "$top_srcdir/tests/lib.sh"
 plan 3
 cd "$TEST_DIR" || exit 1
@@ -13,8 +13,9 @@ printf 'number,customer,issue_date,due_date,amount,currency\nM-1,M001,2026-01-02
 printf 'currency,date,rate\nUSD,2026-02-01,0.9\n' >rates.csv
 "$DUN" --db "$DB" import customers customers.csv >/dev/null
 "$DUN" --db "$DB" import invoices invoices.csv >/dev/null
-expect_err "a currency without a rate is named" 1 \
-	"dun: currency \"USD\": no exchange rate to EUR on or before 2026-03-01 (import one with \`dun import rates\`)" \
+expect "without a USD rate, the dollars are left out and the reasons say so" 0 \
+"rank,customer,name,collector,priority,reasons,overdue,risk_class,next_step,phone
+1,M001,Mixte SA,,74,29 days overdue; USD items not counted (no rate),100.00,,," \
 	"$DUN" --db "$DB" calllist
 "$DUN" --db "$DB" import rates rates.csv >/dev/null
 expect "the dollars count, in euros" 0 \
