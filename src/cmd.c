@@ -132,7 +132,22 @@ int cmd_usage(struct cmd_ctx *ctx, const char *name)
 void cmd_options_reset(void)
 {
 	optind = 0; /* GNU getopt: 0 re-initialises its whole state */
-	opterr = 1;
+	opterr = 0;
+}
+
+int cmd_getopt(struct cmd_ctx *ctx, int argc, char **argv, const char *shortopts, const struct option *longopts)
+{
+	char spec[16];
+	snprintf(spec, sizeof spec, ":%s", shortopts); /* ':' first: a missing value is told apart */
+	int opt = getopt_long(argc, argv, spec, longopts, NULL);
+	if (opt == ':' || opt == '?') {
+		if (opt == ':')
+			cmd_error(ctx, DUN_EUSAGE, "%s: %s needs a value", argv[0], argv[optind - 1]);
+		else
+			cmd_error(ctx, DUN_EUSAGE, "%s: unknown option %s", argv[0], argv[optind - 1]);
+		return '?';
+	}
+	return opt;
 }
 
 int cmd_parse_date(struct cmd_ctx *ctx, const char *option, const char *text, day_t *out)

@@ -4,6 +4,7 @@
  * (after cmd_options_reset), call the core and print through report.h. */
 #ifndef DUN_CMD_H
 #define DUN_CMD_H
+#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include "config.h"
@@ -52,9 +53,13 @@ int cmd_error(struct cmd_ctx *ctx, int status, const char *fmt, ...) __attribute
 int cmd_fail(struct cmd_ctx *ctx, int status, char *cause);
 /* Prints the command's usage line to ctx->err and returns DUN_EUSAGE. */
 int cmd_usage(struct cmd_ctx *ctx, const char *name);
-/* Before each getopt_long loop in a handler (handlers are reentrant from
+/* Before each cmd_getopt loop in a handler (handlers are reentrant from
  * the TUI, getopt keeps global state). */
 void cmd_options_reset(void);
+/* getopt_long, whose complaints (an unknown option, one without its
+ * value) go to ctx->err as "dun: COMMAND: ...", where the TUI's ':' line
+ * shows them, instead of to stderr under curses. Returns '?' for them. */
+int cmd_getopt(struct cmd_ctx *ctx, int argc, char **argv, const char *shortopts, const struct option *longopts);
 /* Parses a date argument (ISO) or fails with a usage message. */
 int cmd_parse_date(struct cmd_ctx *ctx, const char *option, const char *text, day_t *out);
 

@@ -88,7 +88,7 @@ int cmd_aging(struct cmd_ctx *ctx, int argc, char **argv)
 	char *cause = NULL;
 	int opt;
 	cmd_options_reset();
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while ((opt = cmd_getopt(ctx, argc, argv, "", options)) != -1) {
 		switch (opt) {
 		case 'b':
 			if (parse_by(optarg, &o.by) != DUN_OK)

@@ -119,7 +119,7 @@ int cmd_invoices(struct cmd_ctx *ctx, int argc, char **argv)
 	const char *customer = NULL;
 	int only_open = 0, opt;
 	cmd_options_reset();
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while ((opt = cmd_getopt(ctx, argc, argv, "", options)) != -1) {
 		if (opt == 'c')
 			customer = optarg;
 		else if (opt == 'o')

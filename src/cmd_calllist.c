@@ -25,7 +25,7 @@ int cmd_calllist(struct cmd_ctx *ctx, int argc, char **argv)
 		o.collector = ctx->config.ui_collector;
 	int opt;
 	cmd_options_reset();
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while ((opt = cmd_getopt(ctx, argc, argv, "", options)) != -1) {
 		if (opt == 'c') {
 			o.collector = optarg;
 		} else if (opt == 'l') {

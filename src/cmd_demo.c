@@ -61,7 +61,7 @@ int cmd_demo(struct cmd_ctx *ctx, int argc, char **argv)
 	long customers;
 	int opt;
 	cmd_options_reset();
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while ((opt = cmd_getopt(ctx, argc, argv, "", options)) != -1) {
 		switch (opt) {
 		case 'c':
 			if (!parse_count(optarg, DEMO_MAX_CUSTOMERS, &customers))

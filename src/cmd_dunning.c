@@ -51,7 +51,7 @@ static int dunning_run(struct cmd_ctx *ctx, int argc, char **argv)
 	bool dry_run = false;
 	int opt;
 	cmd_options_reset();
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while ((opt = cmd_getopt(ctx, argc, argv, "", options)) != -1) {
 		if (opt == 'n')
 			dry_run = true;
 		else

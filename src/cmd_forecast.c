@@ -79,7 +79,7 @@ int cmd_forecast(struct cmd_ctx *ctx, int argc, char **argv)
 	bool backtest = false;
 	const char *backtest_text = NULL;
 	cmd_options_reset();
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while ((opt = cmd_getopt(ctx, argc, argv, "", options)) != -1) {
 		if (opt == 'w') {
 			char *end;
 			long n = strtol(optarg, &end, 10);

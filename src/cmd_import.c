@@ -30,7 +30,7 @@ int cmd_import(struct cmd_ctx *ctx, int argc, char **argv)
 	};
 	int opt;
 	cmd_options_reset();
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while ((opt = cmd_getopt(ctx, argc, argv, "", options)) != -1) {
 		switch (opt) {
 		case 'm': o.map_path = optarg; break;
 		case 'f':

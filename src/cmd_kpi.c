@@ -34,7 +34,7 @@ int cmd_kpi(struct cmd_ctx *ctx, int argc, char **argv)
 	struct kpi_options o = {.as_of = ctx->as_of, .period = 90, .base_currency = ctx->config.base_currency};
 	int opt;
 	cmd_options_reset();
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while ((opt = cmd_getopt(ctx, argc, argv, "", options)) != -1) {
 		if (opt != 'p')
 			return cmd_usage(ctx, "kpi");
 		char *end;

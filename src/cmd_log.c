@@ -137,7 +137,7 @@ int cmd_log(struct cmd_ctx *ctx, int argc, char **argv)
 	struct log_request q = {.action = LOG_NONE};
 	int opt;
 	cmd_options_reset();
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while ((opt = cmd_getopt(ctx, argc, argv, "", options)) != -1) {
 		if (opt == 'o') {
 			q.owner = optarg;
 		} else if (opt >= LOG_CALL && opt <= LOG_RESOLVE && q.action == LOG_NONE) {

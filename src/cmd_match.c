@@ -86,7 +86,7 @@ int cmd_match(struct cmd_ctx *ctx, int argc, char **argv)
 	int threshold = (int)(ctx->config.match_min_confidence * 100 + 0.5);
 	int c;
 	cmd_options_reset();
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while ((c = cmd_getopt(ctx, argc, argv, "", options)) != -1) {
 		if (c == 'a')
 			apply = true;
 		else if (c == 'c' && parse_confidence(optarg, &threshold))

@@ -56,7 +56,7 @@ int cmd_score(struct cmd_ctx *ctx, int argc, char **argv)
 	};
 	int evaluate = 0, opt;
 	cmd_options_reset();
-	while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while ((opt = cmd_getopt(ctx, argc, argv, "", options)) != -1) {
 		if (opt == 'e')
 			evaluate = 1;
 		else

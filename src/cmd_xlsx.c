@@ -22,7 +22,7 @@ int cmd_statement(struct cmd_ctx *ctx, int argc, char **argv)
 	const char *output = NULL;
 	int c;
 	cmd_options_reset();
-	while ((c = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+	while ((c = cmd_getopt(ctx, argc, argv, "o:", options)) != -1) {
 		if (c != 'o')
 			return cmd_usage(ctx, "statement");
 		output = optarg;
@@ -109,7 +109,7 @@ int cmd_statements(struct cmd_ctx *ctx, int argc, char **argv)
 	bool overdue = false;
 	int c;
 	cmd_options_reset();
-	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+	while ((c = cmd_getopt(ctx, argc, argv, "", options)) != -1) {
 		switch (c) {
 		case 'v': overdue = true; break;
 		case 's': segment = optarg; break;
@@ -181,7 +181,7 @@ int cmd_export(struct cmd_ctx *ctx, int argc, char **argv)
 	const char *output = NULL, *currency = NULL, *collector = NULL;
 	int c;
 	cmd_options_reset();
-	while ((c = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+	while ((c = cmd_getopt(ctx, argc, argv, "o:", options)) != -1) {
 		switch (c) {
 		case 'o': output = optarg; break;
 		case 'C': currency = optarg; break;
