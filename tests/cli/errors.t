@@ -2,7 +2,7 @@
 # Error paths: each a clear message and the right exit code, never a crash
 # or a damaged ledger.
 . "$top_srcdir/tests/lib.sh"
-plan 12
+plan 14
 
 expect_err "an explicit config that does not exist is exit 1" 1 \
 	"dun: $TEST_DIR/none.ini: cannot read the configuration: No such file or directory" \
@@ -49,3 +49,12 @@ expect "a directory is not a ledger" 3 "" "$DUN" --db "$TEST_DIR" customers
 (trap '' XFSZ; ulimit -f 8; "$DUN" --db "$TEST_DIR/full.db" init >"$TEST_DIR/full.out" 2>&1; echo $? >"$TEST_DIR/full.rc")
 check "init on a full disk exits 3" sh -c "[ \$(cat '$TEST_DIR/full.rc') = 3 ] && grep -q 'disk full or I/O error' '$TEST_DIR/full.out'"
 expect "and a later init on free space succeeds" 0 "ledger ready: $TEST_DIR/full.db" "$DUN" --db "$TEST_DIR/full.db" init
+
+expect_err "an unknown option is named, in dun's shape, with the usage" 2 \
+	"dun: match: unknown option --bogus
+usage: dun match [--apply] [--min-confidence X]" \
+	"$DUN" --db "$DB" match --bogus
+expect_err "an option without its value says so" 2 \
+	"dun: calllist: --limit needs a value
+usage: dun calllist [--collector NAME] [--limit N]" \
+	"$DUN" --db "$DB" calllist --limit
