@@ -172,6 +172,21 @@ static int file_read(const char *path, char **out, char **cause)
 	return DUN_OK;
 }
 
+struct orphan_warning {
+	struct cmd_ctx *ctx;
+	const char *file;
+};
+
+/* A configuration may drop a scenario that customers name: allowed (they
+ * fall back), but not silently. */
+static void warn_orphans(void *arg, const char *scenario, int customers)
+{
+	struct orphan_warning *w = arg;
+	fprintf(w->ctx->err, "dun: %s: warning: %d customer%s name%s scenario \"%s\", which this file does not define:"
+	    " they follow their segment's, profile's or the default scenario\n", w->file, customers,
+	    customers == 1 ? "" : "s", customers == 1 ? "s" : "", scenario);
+}
+
 int cmd_scenarios(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	bool load = argc == 3 && strcmp(argv[1], "load") == 0;
@@ -207,6 +222,8 @@ int cmd_scenarios(struct cmd_ctx *ctx, int argc, char **argv)
 			if (profiles)
 				fprintf(ctx->out, ", %d profile rules", profiles);
 			fputc('\n', ctx->out);
+			struct orphan_warning w = {ctx, argv[2]};
+			status = scenario_orphans(s, warn_orphans, &w, &cause);
 		}
 	} else {
 		status = scenario_load(s, &set, &cause);

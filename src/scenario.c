@@ -622,3 +622,15 @@ const struct scenario *scenario_for(const struct scenario_set *set, const char *
 		*rule = r;
 	return sc;
 }
+
+int scenario_orphans(struct store *s, void (*each)(void *arg, const char *scenario, int customers), void *arg,
+    char **cause)
+{
+	sqlite3_stmt *st = store_stmt(s, "SELECT c.scenario, count(*) FROM customer c WHERE c.scenario <> ''"
+	    " AND NOT EXISTS (SELECT 1 FROM scenario WHERE code = c.scenario) GROUP BY c.scenario ORDER BY c.scenario");
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		each(arg, store_column_text(st, 0), sqlite3_column_int(st, 1));
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? DUN_OK : store_error(s, "read customers' scenarios", cause);
+}

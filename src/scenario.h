@@ -82,6 +82,11 @@ int scenario_install_defaults(struct store *s, char **cause);
 void scenario_set_free(struct scenario_set *set);
 
 int scenario_rule_count(const struct scenario_set *set, enum scenario_rule_kind kind);
+/* Calls each once per scenario that customers name as their own but the
+ * configuration lacks (those customers follow their segment's, profile's
+ * or the default scenario), with how many name it. */
+int scenario_orphans(struct store *s, void (*each)(void *arg, const char *scenario, int customers), void *arg,
+    char **cause);
 
 /* The scenario for a customer: its own code when set and known, else its
  * segment's rule, else its profile's (NULL or "" when not scored), else

@@ -3,7 +3,7 @@
 # checks the whole file first (FILE:LINE messages, nothing changed on an
 # error) and replaces the configuration, `export` prints it back as INI.
 . "$top_srcdir/tests/lib.sh"
-plan 27
+plan 29
 "$DUN" --db "$DB" init >/dev/null
 expect "init loads the default scenarios" 0 "standard|Standard B2B|6
 gentle|Public bodies|5
@@ -111,8 +111,15 @@ min_gap_days = 2
 step = 3 email reminder-1 min=10.5
 step = 9 task check-ledger
 INI
-expect "load replaces the whole configuration" 0 "loaded 1 scenarios, 0 segment rules" \
+printf 'code,name,scenario\nG001,Gentle One,gentle\nG002,Gentle Two,gentle\nS001,Standard One,standard\n' >"$TEST_DIR/named.csv"
+"$DUN" --db "$DB" import customers "$TEST_DIR/named.csv" >/dev/null
+expect_err "customers naming a scenario the new file drops are a warning" 0 \
+	"dun: $TEST_DIR/one.ini: warning: 2 customers name scenario \"gentle\", which this file does not define: they follow their segment's, profile's or the default scenario
+dun: $TEST_DIR/one.ini: warning: 1 customer names scenario \"standard\", which this file does not define: they follow their segment's, profile's or the default scenario" \
 	"$DUN" --db "$DB" scenarios load "$TEST_DIR/one.ini"
+expect "load replaces the whole configuration" 0 "loaded 1 scenarios, 0 segment rules" \
+	sh -c "'$DUN' --db '$DB' scenarios load '$TEST_DIR/one.ini' 2>/dev/null"
+check "the customers keep the scenario they name" sh -c "[ \"\$(sqlite3 '$DB' \"SELECT group_concat(scenario) FROM customer\")\" = gentle,gentle,standard ]"
 expect "export prints it" 0 "[scenario only]
 name = Only one
 max_amicable_days = 60
