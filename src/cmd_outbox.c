@@ -46,10 +46,13 @@ int cmd_outbox(struct cmd_ctx *ctx, int argc, char **argv)
 		if (status == DUN_OK)
 			fprintf(ctx->out, "message %lld %s\n", id, hold ? "held" : "released");
 	} else {
-		int count;
-		status = outbox_export(s, &ctx->config, argv[2], &count, &cause);
+		int count, failed;
+		status = outbox_export(s, &ctx->config, argv[2], ctx->err, &count, &failed, &cause);
 		if (status == DUN_OK)
 			fprintf(ctx->out, "exported %d message%s to %s\n", count, count == 1 ? "" : "s", argv[2]);
+		if (status == DUN_OK && failed > 0)
+			return cmd_error(ctx, DUN_EDATA, "%d message%s not exported (kept in the outbox)", failed,
+			    failed == 1 ? "" : "s");
 	}
 	return status == DUN_OK ? DUN_OK : cmd_fail(ctx, status, cause);
 }

@@ -416,25 +416,32 @@ static int render(struct store *s, const struct config *cfg, const struct stored
 	return status;
 }
 
-int outbox_export(struct store *s, const struct config *cfg, const char *dir, int *count, char **cause)
+int outbox_export(struct store *s, const struct config *cfg, const char *dir, FILE *err, int *count, int *failed,
+    char **cause)
 {
-	*count = 0;
+	*count = *failed = 0;
 	if (mkdir(dir, 0700) != 0 && errno != EEXIST)
 		return dun_fail(cause, DUN_EDATA, "%s: %s", dir, strerror(errno));
 	struct stored *v;
 	int n;
 	int status = stored_read(s, "", 0, &v, &n, cause);
 	for (int i = 0; i < n && status == DUN_OK; i++) {
-		char *data = NULL;
+		char *data = NULL, *error = NULL;
 		size_t len = 0;
-		status = render(s, cfg, &v[i], &data, &len, cause);
-		if (status == DUN_OK) {
+		status = compose(s, cfg, &v[i], &data, &len, &error);
+		if (error != NULL) {
+			/* one customer's bad address must not keep the others' letters back */
+			fprintf(err, "dun: message %lld (%s): %s\n", (long long)v[i].id, v[i].code, error);
+			free(error);
+			(*failed)++;
+			status = DUN_OK;
+		} else if (status == DUN_OK) {
 			char *name = export_name(&v[i]);
 			status = file_write_whole(dir, name, data, len, cause);
 			free(name);
+			if (status == DUN_OK)
+				(*count)++;
 		}
-		if (status == DUN_OK)
-			(*count)++;
 		free(data);
 	}
 	stored_free_all(v, n);

@@ -48,8 +48,10 @@ int outbox_send(struct store *s, const struct config *cfg, day_t today, FILE *ou
  * message: a letter too, marked "X-Dun-Channel: letter" for whoever prints
  * it, its body the page with both postal addresses (send leaves letters
  * queued). Each file is written whole under a temporary name, then
- * renamed. */
-int outbox_export(struct store *s, const struct config *cfg, const char *dir, int *count, char **cause);
+ * renamed. A message that cannot be composed (a bad address) is named on
+ * err and counted in *failed; the others are still written. */
+int outbox_export(struct store *s, const struct config *cfg, const char *dir, FILE *err, int *count, int *failed,
+    char **cause);
 /* Writes message id as export would (the MIME message) to out, whatever
  * its state: the preview. */
 int outbox_show(struct store *s, const struct config *cfg, int64_t id, FILE *out, char **cause);

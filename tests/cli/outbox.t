@@ -8,7 +8,7 @@
 # (after a failure or a crash mid-send) never delivering twice. Letters
 # export as .eml messages too, marked for printing, and are not sent.
 . "$top_srcdir/tests/lib.sh"
-plan 30
+plan 31
 data="$top_srcdir/tests/cli/data/dunning"
 PY=/usr/bin/python3
 "$DUN" --db "$DB" init >/dev/null
@@ -35,10 +35,18 @@ expect "the run queued one e-mail per customer and action" 0 "id,customer,date,c
 6,EV01,2026-03-30,email,reminder-2,ap@evian.test,\"Deuxième relance : factures impayées - Évian \"\"Ltd\"\"  Bcc: x@y (EV01)\",queued,0," \
 	"$DUN" --db "$DB" outbox list
 
-# Export: one file per message; the bad address cannot be composed.
-expect_err "export refuses a message it cannot compose" 1 \
-	"dun: message 2 (BAD3): recipient \"not-an-address\": not a valid e-mail address" \
+# Export: one file per message; the bad address cannot be composed, and
+# the other customers' messages are written all the same.
+expect_err "export names each message it cannot compose, and exits 1" 1 \
+	"dun: message 2 (BAD3): recipient \"not-an-address\": not a valid e-mail address
+dun: message 5 (BAD3): recipient \"not-an-address\": not a valid e-mail address
+dun: 2 messages not exported (kept in the outbox)" \
 	"$DUN" --db "$DB" outbox export "$TEST_DIR/out"
+expect "the four others are written" 0 "000001-AC02-reminder-1.eml
+000003-EV01-reminder-1.eml
+000004-AC02-reminder-2.eml
+000006-EV01-reminder-2.eml" ls "$TEST_DIR/out"
+rm -rf "$TEST_DIR/out"
 sql "UPDATE customer SET email = 'ap@bad.test' WHERE code = 'BAD3'; UPDATE outbox SET recipient = 'ap@bad.test' WHERE customer_id = (SELECT id FROM customer WHERE code = 'BAD3')"
 expect "export writes one .eml per queued message" 0 "exported 6 messages to $TEST_DIR/out" \
 	"$DUN" --db "$DB" outbox export "$TEST_DIR/out"
