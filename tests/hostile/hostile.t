@@ -93,11 +93,12 @@ printf 'number,customer,issue_date,due_date,amount\nX-M1,M1,2026-08-01,2026-08-3
 DUN_CONFIG="$TEST_DIR/dun.ini" "$DUN" --db "$TEST_DIR/bad-mail.db" dunning run >/dev/null
 env DUN_CONFIG="$TEST_DIR/dun.ini" "$DUN" --db "$TEST_DIR/bad-mail.db" outbox export "$TEST_DIR/mail3" 2>"$TEST_DIR/crlf.err"
 expect "an e-mail address with CR/LF and a Bcc line is refused when the message is made" 0 \
-	"dun: message 1 (M1): recipient \"m1@example.com Bcc: evil@evil.test\": not a valid e-mail address" \
+	"dun: message 1 (M1): recipient \"m1@example.com Bcc: evil@evil.test\": not a valid e-mail address dun: message 2 (M2): recipient \"m2@example.com, evil@evil.test\": not a valid e-mail address dun: 2 messages not exported (kept in the outbox)" \
 	sh -c "tr '\\r\\n' '  ' <'$TEST_DIR/crlf.err' | sed 's/  / /; s/ \$//'; echo"
 sqlite3 "$TEST_DIR/bad-mail.db" "UPDATE outbox SET state = 'held' WHERE id = 1"
 expect_err "so is a list of addresses" 1 \
-	"dun: message 2 (M2): recipient \"m2@example.com, evil@evil.test\": not a valid e-mail address" \
+	"dun: message 2 (M2): recipient \"m2@example.com, evil@evil.test\": not a valid e-mail address
+dun: 1 message not exported (kept in the outbox)" \
 	env DUN_CONFIG="$TEST_DIR/dun.ini" "$DUN" --db "$TEST_DIR/bad-mail.db" outbox export "$TEST_DIR/mail4"
 check "and a refused message is not written" sh -c "[ -z \"\$(ls '$TEST_DIR/mail4')\" ]"
 ESC=$(printf '\033')
