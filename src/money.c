@@ -132,7 +132,10 @@ bool money_parse(const char *text, int exponent, enum money_mark mark, money_t *
 			if (in_decimals) {
 				if (decimals >= exponent) {
 					if (*s != '0') {
-						*why = "too many decimals for the currency";
+						/* *why outlives the call; the import parses on two threads */
+						static _Thread_local char most[40];
+						snprintf(most, sizeof most, "too many decimals: at most %d", exponent);
+						*why = exponent == 0 ? "no decimals allowed" : most;
 						return false;
 					}
 				} else {

@@ -4,7 +4,7 @@
 # that must not allocate twice nor drop an amount below what is allocated;
 # FX rates; the limit on named bad rows; --map mistakes.
 . "$top_srcdir/tests/lib.sh"
-plan 19
+plan 20
 export DUN_TODAY=2024-03-31 DUN_USER=tester
 cp "$top_srcdir"/tests/cli/data/import/* "$TEST_DIR"/
 cd "$TEST_DIR" || exit 1
@@ -73,6 +73,10 @@ expect "rates with a decimal comma, exact to 1e-9" 0 "imported 3 rates (3 new, 0
 expect "... stored as text and rate_e9" 0 "GBP|2024-03-29|1.1689|1168900000
 JPY|2024-03-29|0.006123|6123000
 USD|2024-03-29|0.9251|925100000" sql "SELECT * FROM rate ORDER BY currency"
+expect_err "a rate or an amount with too many decimals says how many fit" 1 \
+	'dun: precise.csv:2: rate "1.1712345678": too many decimals: at most 9
+dun: precise.csv: 1 bad row, nothing imported' \
+	sh -c "printf 'currency,date,rate\nUSD,2024-03-30,1.1712345678\n' >precise.csv && \"$DUN\" --db '$DB' import rates precise.csv"
 
 expect "unknown invoices and currencies, amounts past int64: refused" 1 "" \
 	sh -c "printf 'reference;date;amount;currency;invoices\nX-1;2024-03-01;10,00;EUR;FA-2024-004 FA-9\nX-2;2024-03-01;10,00;XYZ;\nX-3;2024-03-01;92233720368547758,08;EUR;\n' >bad-payments.csv &&
