@@ -110,6 +110,20 @@ static int run_refresh(struct ui *ui, int argc, char **argv)
 	return DUN_OK;
 }
 
+/* s: the view's own sort when it has one (the aging grid), else a word
+ * saying which list sorts, rather than a key that does nothing. */
+static int run_sort(struct ui *ui, int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	int r = ui->view != NULL && ui->view->key != NULL ? ui->view->key(ui, ui->view_state, 's') : UI_IGNORED;
+	if (r != UI_IGNORED)
+		ui->dirty |= r;
+	else
+		ui_message(ui, false, "this list keeps its own order; s sorts the aging grid (view 3)");
+	return DUN_OK;
+}
+
 static int run_help(struct ui *ui, int argc, char **argv)
 {
 	(void)argc;
@@ -211,6 +225,7 @@ const struct ui_command ui_commands[] = {
 	{"edit", "", "edit the customer's contact, collector, segment, limit, terms", action_edit, false},
 	{"undo", "", "undo the last action when it is safe", action_undo, false},
 	{"statement", "", "export the customer's statement of account (.xlsx)", action_statement, false},
+	{"sort", "", "sort the aging grid by its next column (S reverses it)", run_sort, false},
 	{"refresh", "", "read the ledger again and redraw", run_refresh, false},
 	{"help", "", "this screen", run_help, false},
 	{NULL, NULL, NULL, NULL, false},
@@ -241,6 +256,7 @@ static const struct {
 	{'e', "e", "edit"},
 	{'u', "u", "undo"},
 	{'x', "x", "statement"},
+	{'s', "s", "sort"},
 	{'L' & 0x1f, "^L", "refresh"},
 	{'C' & 0x1f, "^C", "quit"},
 };

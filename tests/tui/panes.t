@@ -14,15 +14,18 @@
 # reason on the screen after Enter and offers no n / N; a whole invoice
 # number, typed in any case, is found by the number's index (on two
 # million invoices the scan took seconds). A receivable in the billions
-# reads 1.5B in the status bar.
+# reads 1.5B in the status bar. s (and :sort) sorts the aging grid and,
+# on a list that keeps its order, says so instead of doing nothing.
 . "$top_srcdir/tests/tui/lib.sh"
-plan 21
+plan 23
 demo_ledger 30
 tui_start 80 24 --db "$DB"
 tui_wait "starts" "Call list"
 tui_keys ?
 tui_wait "the help says the call list is in priority order" "customers to call today by priority"
 tui_keys q
+tui_keys s
+tui_wait "s on a list that keeps its order says which one sorts" "this list keeps its own order; s sorts the aging grid"
 tui_keys : && tui_type "goto C00001" && tui_keys Enter
 tui_wait "C00001 has more history than its pane shows" "Activity 1/54"
 tui_wait_re "a long invoice number keeps its distinct end" "│~V-2026-[0-9]{6} 2026-"
@@ -60,6 +63,8 @@ tui_wait_re "h back to its first" "│segment +currency"
 tui_keys q
 tui_keys 3 : && tui_type "buckets 15,45" && tui_keys Enter
 tui_wait "the grid has the new buckets" "16-45"
+tui_keys : && tui_type "sort" && tui_keys Enter
+tui_wait ":sort sorts the grid as s does" "current▼"
 tui_keys q q q q q
 tui_wait "quits cleanly" "[exit 0]"
 DB="$TEST_DIR/big.db"
