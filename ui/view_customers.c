@@ -45,7 +45,7 @@ struct customers {
 /* The risk column names the payer profile too ("E risky") when the pane
  * is this wide inside; narrower, the class alone leaves the name room. */
 #define CUSTOMERS_WIDE 60
-#define FILTER_NOTHING "no customer passes the filter (:filter clears it)"
+#define FILTER_NOTHING "no customer passes; :filter clears it"
 
 static const struct list_column customer_columns[] = {
 	{"code", 8, 0, false},

@@ -48,7 +48,7 @@ tui_wait "so is one a search finds by its invoice, as it is typed" "ZETA does no
 tui_keys Enter
 tui_wait "and the panes stay on the filtered customer" "[Customers segment=retail collector=alice 1/1]"
 tui_keys : && tui_type "filter collector=nobody" && tui_keys Enter
-tui_wait "no customer passing says so" "no customer passes the filter (:filter clears it)"
+tui_wait "no customer passing says so" "no customer passes; :filter clears it"
 tui_keys : && tui_type "filter" && tui_keys Enter
 tui_wait ":filter alone clears it" "[Customers 1/8]"
 tui_keys 1 : && tui_type "filter overdue class=E" && tui_keys Enter

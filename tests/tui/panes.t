@@ -15,9 +15,10 @@
 # number, typed in any case, is found by the number's index (on two
 # million invoices the scan took seconds). A receivable in the billions
 # reads 1.5B in the status bar. s (and :sort) sorts the aging grid and,
-# on a list that keeps its order, says so instead of doing nothing.
+# on a list that keeps its order, says so instead of doing nothing. An
+# empty filter says so in full at 80 columns.
 . "$top_srcdir/tests/tui/lib.sh"
-plan 23
+plan 24
 demo_ledger 30
 tui_start 80 24 --db "$DB"
 tui_wait "starts" "Call list"
@@ -61,11 +62,14 @@ tui_wait_re "l shows its last columns" "total +disputed│"
 tui_keys h h
 tui_wait_re "h back to its first" "│segment +currency"
 tui_keys q
+tui_keys 2 : && tui_type "filter collector=nobody" && tui_keys Enter
+tui_wait_re "an empty filter says so whole at 80 columns" "│no customer passes; :filter clears it +│"
+tui_keys : && tui_type "filter" && tui_keys Enter
 tui_keys 3 : && tui_type "buckets 15,45" && tui_keys Enter
 tui_wait "the grid has the new buckets" "16-45"
 tui_keys : && tui_type "sort" && tui_keys Enter
 tui_wait ":sort sorts the grid as s does" "current▼"
-tui_keys q q q q q
+tui_keys q q q q q q
 tui_wait "quits cleanly" "[exit 0]"
 DB="$TEST_DIR/big.db"
 "$DUN" --db "$DB" init >/dev/null
