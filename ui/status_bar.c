@@ -118,8 +118,10 @@ void status_bar_wakeup(struct ui *ui)
 	while (background_poll(ui->background, &ev)) {
 		free(ui->status_background);
 		ui->status_background = NULL;
+		/* the percentage is of the whole rescoring (reading, fitting,
+		 * scoring): one word for it, as SPEC §11 shows the status bar */
 		if (ev.kind == BACKGROUND_PROGRESS)
-			ui->status_background = xasprintf("%s… %d%%", ev.stage ? ev.stage : "scoring", ev.percent);
+			ui->status_background = xasprintf("scoring… %d%%", ev.percent);
 		else if (ev.kind == BACKGROUND_DONE)
 			ui_changed(ui);
 		else if (ev.kind == BACKGROUND_FAILED)

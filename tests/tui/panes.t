@@ -16,9 +16,10 @@
 # million invoices the scan took seconds). A receivable in the billions
 # reads 1.5B in the status bar. s (and :sort) sorts the aging grid and,
 # on a list that keeps its order, says so instead of doing nothing. An
-# empty filter says so in full at 80 columns.
+# empty filter says so in full at 80 columns. The background rescoring
+# shows as scoring… N% (SPEC §11) through all its stages.
 . "$top_srcdir/tests/tui/lib.sh"
-plan 24
+plan 26
 demo_ledger 30
 tui_start 80 24 --db "$DB"
 tui_wait "starts" "Call list"
@@ -79,3 +80,13 @@ printf 'number,customer,issue_date,due_date,amount\nB-1,BIG,2026-10-01,2026-10-3
 "$DUN" --db "$DB" import invoices "$TEST_DIR/i.csv" >/dev/null
 tui_start 80 24 --db "$DB"
 tui_wait "billions read B" "AR 1.5B"
+DB="$TEST_DIR/scored.db"
+demo_ledger 300
+DUN_NO_BACKGROUND= tui_start 80 24 --db "$DB"
+other=0 n=0
+while ! tui_screen | grep -q "AR .*DSO" && [ $n -lt 250 ]; do
+	tui_screen | grep -q "reading…\|fitting…" && other=1
+	sleep 0.02; n=$((n + 1))
+done
+check "the rescoring's progress reads scoring… N%, never a stage's name" test $other = 0
+tui_wait "and the KPIs follow it" "AR 11.0M"
