@@ -10,16 +10,21 @@
 
 enum field_type { FIELD_TEXT, FIELD_BOOL };
 enum field_scope { SCOPE_CUSTOMER, SCOPE_INVOICE };
+/* How an invoice field fills its column: the invoice table lines up, each
+ * field as wide as its widest value ("7" under "70" days, amounts to the
+ * right), whatever the template's language. */
+enum field_align { ALIGN_NONE, ALIGN_LEFT, ALIGN_RIGHT };
 
 struct field {
 	const char *name;
 	enum field_scope scope;
 	enum field_type type;
 	size_t offset; /* in struct template_data or struct template_invoice */
+	enum field_align align;
 };
 
-#define CUSTOMER(n, m) { n, SCOPE_CUSTOMER, FIELD_TEXT, offsetof(struct template_data, m) }
-#define INVOICE(n, m) { n, SCOPE_INVOICE, FIELD_TEXT, offsetof(struct template_invoice, m) }
+#define CUSTOMER(n, m) { n, SCOPE_CUSTOMER, FIELD_TEXT, offsetof(struct template_data, m), ALIGN_NONE }
+#define INVOICE(n, m, a) { n, SCOPE_INVOICE, FIELD_TEXT, offsetof(struct template_invoice, m), a }
 static const struct field fields[] = {
 	CUSTOMER("customer.name", customer_name),
 	CUSTOMER("customer.code", customer_code),
@@ -33,17 +38,17 @@ static const struct field fields[] = {
 	CUSTOMER("total_indemnity", total_indemnity),
 	CUSTOMER("total_due", total_due),
 	CUSTOMER("payment_link", payment_link),
-	{ "statement", SCOPE_CUSTOMER, FIELD_BOOL, offsetof(struct template_data, statement) },
-	{ "late_interest", SCOPE_CUSTOMER, FIELD_BOOL, offsetof(struct template_data, late_interest) },
-	INVOICE("invoice.number", number),
-	INVOICE("invoice.issue_date", issue_date),
-	INVOICE("invoice.due_date", due_date),
-	INVOICE("invoice.days_overdue", days_overdue),
-	INVOICE("invoice.amount", amount),
-	INVOICE("invoice.open", open),
-	INVOICE("invoice.interest", interest),
-	INVOICE("invoice.indemnity", indemnity),
-	INVOICE("invoice.payment_link", payment_link),
+	{ "statement", SCOPE_CUSTOMER, FIELD_BOOL, offsetof(struct template_data, statement), ALIGN_NONE },
+	{ "late_interest", SCOPE_CUSTOMER, FIELD_BOOL, offsetof(struct template_data, late_interest), ALIGN_NONE },
+	INVOICE("invoice.number", number, ALIGN_LEFT),
+	INVOICE("invoice.issue_date", issue_date, ALIGN_LEFT),
+	INVOICE("invoice.due_date", due_date, ALIGN_LEFT),
+	INVOICE("invoice.days_overdue", days_overdue, ALIGN_RIGHT),
+	INVOICE("invoice.amount", amount, ALIGN_RIGHT),
+	INVOICE("invoice.open", open, ALIGN_RIGHT),
+	INVOICE("invoice.interest", interest, ALIGN_RIGHT),
+	INVOICE("invoice.indemnity", indemnity, ALIGN_RIGHT),
+	INVOICE("invoice.payment_link", payment_link, ALIGN_NONE),
 };
 #undef CUSTOMER
 #undef INVOICE
@@ -333,8 +338,24 @@ static const char *field_text(int field, const struct template_data *d, const st
 	return v ? v : "";
 }
 
+/* Characters, not bytes: a value's UTF-8 continuation bytes take no room. */
+static int text_width(const char *v)
+{
+	int w = 0;
+	for (; *v; v++)
+		w += ((unsigned char)*v & 0xc0) != 0x80;
+	return w;
+}
+
+static void pad(struct buf *out, int n)
+{
+	for (; n > 0; n--)
+		buf_putc(out, ' ');
+}
+
+/* width: each invoice field's column width inside {{#invoices}}, else NULL. */
 static void render(const struct node *nodes, int n, const struct template_data *d,
-    const struct template_invoice *inv, struct buf *out)
+    const struct template_invoice *inv, const int *width, struct buf *out)
 {
 	for (int i = 0; i < n; i++) {
 		const struct node *node = &nodes[i];
@@ -342,20 +363,36 @@ static void render(const struct node *nodes, int n, const struct template_data *
 		case NODE_TEXT:
 			buf_add(out, node->text, node->len);
 			break;
-		case NODE_FIELD:
+		case NODE_FIELD: {
+			const char *v = field_text(node->field, d, inv);
+			enum field_align align = width && fields[node->field].scope == SCOPE_INVOICE ?
+			    fields[node->field].align : ALIGN_NONE;
+			int room = align == ALIGN_NONE ? 0 : width[node->field] - text_width(v);
+			if (align == ALIGN_RIGHT)
+				pad(out, room);
 			/* Imported text must not break the message's lines. */
-			for (const char *v = field_text(node->field, d, inv); *v; v++)
+			for (; *v; v++)
 				buf_putc(out, (unsigned char)*v < 0x20 || *v == 0x7f ? ' ' : *v);
+			if (align == ALIGN_LEFT)
+				pad(out, room);
 			break;
-		case NODE_INVOICES:
+		}
+		case NODE_INVOICES: {
+			int columns[NFIELDS] = {0};
+			for (int f = 0; f < NFIELDS; f++)
+				for (int j = 0; fields[f].scope == SCOPE_INVOICE && j < d->ninvoices; j++) {
+					int w = text_width(field_text(f, d, &d->invoices[j]));
+					columns[f] = w > columns[f] ? w : columns[f];
+				}
 			for (int j = 0; j < d->ninvoices; j++)
-				render(node->body, node->nbody, d, &d->invoices[j], out);
+				render(node->body, node->nbody, d, &d->invoices[j], columns, out);
 			break;
+		}
 		case NODE_IF:
 			if (*field_text(node->field, d, inv))
-				render(node->body, node->nbody, d, inv, out);
+				render(node->body, node->nbody, d, inv, width, out);
 			else
-				render(node->alt, node->nalt, d, inv, out);
+				render(node->alt, node->nalt, d, inv, width, out);
 			break;
 		}
 	}
@@ -371,7 +408,7 @@ int template_render(const char *text, size_t len, const char *file,
 		return status;
 	struct buf b = { 0 };
 	buf_puts(&b, "");
-	render(nodes, n, data, NULL, &b);
+	render(nodes, n, data, NULL, NULL, &b);
 	nodes_free(nodes, n);
 	*out = buf_take(&b);
 	return DUN_OK;

@@ -93,7 +93,7 @@ C-1|5|2026-03-30" sql "SELECT number, dunning_step, dunning_date FROM invoice WH
 grep_interest() { sql "SELECT body FROM outbox WHERE template = 'formal-notice' ORDER BY id" | grep 'late interest\|pénalités de retard ' ; }
 expect "late interest and indemnity per invoice in the formal notices, amounts written the customer's way" 0 \
 "    pénalités de retard 19,31 EUR, indemnité forfaitaire de recouvrement 40,00 EUR
-    pénalités de retard 6,49 EUR, indemnité forfaitaire de recouvrement 40,00 EUR
+    pénalités de retard  6,49 EUR, indemnité forfaitaire de recouvrement 40,00 EUR
     late interest 1.52 EUR, recovery indemnity 40.00 EUR
     late interest 0.00 EUR, recovery indemnity 40.00 EUR
     late interest 5.49 EUR, recovery indemnity 40.00 EUR

@@ -70,7 +70,7 @@ body first line: Madame, Monsieur,
 attachment: EV01.xlsx application/vnd.openxmlformats-officedocument.spreadsheetml.sheet zip" \
 	$PY "$top_srcdir/tests/cli/mail_check.py" "$TEST_DIR/out/000006-EV01-reminder-2.eml"
 expect "the body carries the invoices and the payment link" 0 "  EV-1  échéance 2026-02-01  57 jours de retard  1 000,00 EUR
-  EV-2  échéance 2026-02-19  39 jours de retard  250,50 EUR
+  EV-2  échéance 2026-02-19  39 jours de retard    250,50 EUR
 Paiement en ligne : https://pay.example.com/EV01?invoices=EV-1%2CEV-2&amount=1250.50" \
 	sh -c "$PY -c 'import email,email.policy,sys; m=email.message_from_binary_file(open(sys.argv[1],\"rb\"),policy=email.policy.default); print(m.get_body((\"plain\",)).get_content())' '$TEST_DIR/out/000006-EV01-reminder-2.eml' | grep -e '^  EV-' -e 'en ligne'"
 

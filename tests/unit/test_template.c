@@ -46,11 +46,23 @@ static void test_fields(void **state)
 	free(out);
 }
 
+/* The invoice table lines up: amounts to the right, each column as wide
+ * as its widest value. */
 static void test_sections_and_standalone_lines(void **state)
 {
 	(void)state;
 	char *out = render("Items:\n{{#invoices}}\n  {{invoice.number}} {{invoice.open}}\n{{/invoices}}\nEnd\n", &data);
-	assert_string_equal(out, "Items:\n  F-1 100.00\n  F-2 50.00\nEnd\n");
+	assert_string_equal(out, "Items:\n  F-1 100.00\n  F-2  50.00\nEnd\n");
+	free(out);
+	/* widths in characters: "1\u202f000,00" is eight wide, like "1 000,00" */
+	static const struct template_invoice wide[] = {
+		{ .number = "FÉ-10", .open = "1\xe2\x80\xaf" "000,00" },
+		{ .number = "F-2", .open = "50,00" },
+	};
+	struct template_data d = data;
+	d.invoices = wide;
+	out = render("{{#invoices}}\n[{{invoice.number}}|{{invoice.open}}]\n{{/invoices}}\n", &d);
+	assert_string_equal(out, "[FÉ-10|1\xe2\x80\xaf" "000,00]\n[F-2  |   50,00]\n");
 	free(out);
 }
 
