@@ -11,8 +11,6 @@
 #include "text.h"
 #include "xalloc.h"
 
-enum fetch_how { FETCH_FROM, FETCH_AFTER, FETCH_BEFORE };
-
 void list_init(struct list *l, const struct list_source *src, struct store *store, void *data)
 {
 	memset(l, 0, sizeof *l);
@@ -27,7 +25,7 @@ void list_init(struct list *l, const struct list_source *src, struct store *stor
 /* Every cell, not the source's column count: a source may have fewer
  * columns by now than when the row was read (the aging grid after
  * :buckets). */
-static void row_clear(struct list_row *row)
+void list_row_clear(struct list_row *row)
 {
 	for (int i = 0; i < LIST_MAX_COLUMNS; i++)
 		free(row->cell[i]);
@@ -37,7 +35,7 @@ static void row_clear(struct list_row *row)
 static void rows_clear(struct list *l)
 {
 	for (int i = 0; i < l->nrows; i++)
-		row_clear(&l->rows[i]);
+		list_row_clear(&l->rows[i]);
 	l->nrows = 0;
 }
 
@@ -58,10 +56,9 @@ static void set_error(struct list *l)
 	store_error(l->store, "read the list", &l->error);
 }
 
-/* Reads up to n rows by key into out (nearest first); returns the count. */
-static int fetch(struct list *l, enum fetch_how how, const struct list_key *key, int n, struct list_row *out)
+int list_fetch(struct list *l, enum list_fetch how, const struct list_key *key, int n, struct list_row *out)
 {
-	const char *sql = how == FETCH_FROM ? l->src->sql_from : how == FETCH_AFTER ? l->src->sql_after : l->src->sql_before;
+	const char *sql = how == LIST_FROM ? l->src->sql_from : how == LIST_AFTER ? l->src->sql_after : l->src->sql_before;
 	sqlite3_stmt *st = store_stmt(l->store, sql);
 	l->src->bind(l, st, key);
 	sqlite3_bind_int(st, 9, n);
@@ -99,7 +96,7 @@ static void ensure_cap(struct list *l, int need)
 	}
 }
 
-static bool key_equal(const struct list_key *a, const struct list_key *b)
+bool list_key_equal(const struct list_key *a, const struct list_key *b)
 {
 	return a->edge == b->edge && a->num == b->num && a->id == b->id && strcmp(a->text, b->text) == 0;
 }
@@ -112,7 +109,7 @@ static int grow_down(struct list *l, int n)
 	if (l->nrows)
 		from = l->rows[l->nrows - 1].key;
 	ensure_cap(l, l->nrows + n);
-	int got = fetch(l, l->nrows ? FETCH_AFTER : FETCH_FROM, &from, n, l->rows + l->nrows);
+	int got = list_fetch(l, l->nrows ? LIST_AFTER : LIST_FROM, &from, n, l->rows + l->nrows);
 	l->nrows += got;
 	return got;
 }
@@ -123,7 +120,7 @@ static int grow_up(struct list *l, int n)
 	if (l->nrows == 0)
 		return 0;
 	struct list_row *tmp = xcalloc((size_t)n, sizeof *tmp);
-	int got = fetch(l, FETCH_BEFORE, &l->rows[0].key, n, tmp);
+	int got = list_fetch(l, LIST_BEFORE, &l->rows[0].key, n, tmp);
 	ensure_cap(l, l->nrows + got);
 	memmove(l->rows + got, l->rows, (size_t)l->nrows * sizeof *l->rows);
 	for (int i = 0; i < got; i++)
@@ -147,13 +144,13 @@ static void trim(struct list *l)
 	if (l->sel >= l->height)
 		front = screen_clamp(l->sel - l->height + 1, 0, excess);
 	for (int i = 0; i < front; i++)
-		row_clear(&l->rows[i]);
+		list_row_clear(&l->rows[i]);
 	memmove(l->rows, l->rows + front, (size_t)(l->nrows - front) * sizeof *l->rows);
 	l->nrows -= front;
 	l->top += front;
 	l->sel -= front;
 	while (l->nrows > l->height)
-		row_clear(&l->rows[--l->nrows]);
+		list_row_clear(&l->rows[--l->nrows]);
 }
 
 /* Refills the window from a key (inclusive) and tops it up from above when
@@ -165,11 +162,11 @@ static void fill_from(struct list *l, const struct list_key *key, int64_t top)
 	free(l->error);
 	l->error = NULL;
 	ensure_cap(l, l->height);
-	l->nrows = fetch(l, FETCH_FROM, &k, l->height, l->rows);
+	l->nrows = list_fetch(l, LIST_FROM, &k, l->height, l->rows);
 	l->top = top;
 	if (l->nrows == 0 && k.edge != -1) {
 		struct list_key last = {.edge = 1};
-		l->nrows = fetch(l, FETCH_BEFORE, &last, 1, l->rows);
+		l->nrows = list_fetch(l, LIST_BEFORE, &last, 1, l->rows);
 	}
 	if (l->nrows < l->height)
 		grow_up(l, l->height - l->nrows);
@@ -235,7 +232,7 @@ void list_refresh(struct list *l)
 	fill_from(l, at_first ? &first : &top, at_first ? 0 : position_of(l, &top));
 	l->sel = l->nrows ? screen_clamp(old_sel, 0, l->nrows - 1) : -1;
 	for (int i = 0; i < l->nrows; i++)
-		if (key_equal(&l->rows[i].key, &sel))
+		if (list_key_equal(&l->rows[i].key, &sel))
 			l->sel = i;
 }
 
@@ -280,7 +277,7 @@ void list_end(struct list *l)
 	count_rows(l);
 	ensure_cap(l, l->height);
 	struct list_row *tmp = xcalloc((size_t)l->height, sizeof *tmp);
-	int got = fetch(l, FETCH_BEFORE, &last, l->height, tmp);
+	int got = list_fetch(l, LIST_BEFORE, &last, l->height, tmp);
 	for (int i = 0; i < got; i++)
 		l->rows[i] = tmp[got - 1 - i];
 	free(tmp);
@@ -295,7 +292,7 @@ void list_seek(struct list *l, const struct list_key *key)
 	fill_from(l, key, position_of(l, key));
 	l->sel = l->nrows ? 0 : -1;
 	for (int i = 0; i < l->nrows; i++)
-		if (key_equal(&l->rows[i].key, key))
+		if (list_key_equal(&l->rows[i].key, key))
 			l->sel = i;
 }
 
@@ -313,6 +310,14 @@ const struct list_row *list_selected(const struct list *l)
 int64_t list_position(const struct list *l)
 {
 	return l->top + (l->sel < 0 ? 0 : l->sel);
+}
+
+int list_min_width(const struct list_source *src)
+{
+	int width = src->ncolumns > 0 ? src->ncolumns - 1 : 0;
+	for (int c = 0; c < src->ncolumns; c++)
+		width += src->columns[c].width;
+	return width;
 }
 
 /* The least width a column squeezed into the room left is shown in. */

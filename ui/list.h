@@ -92,6 +92,16 @@ void list_end(struct list *l);
 void list_seek(struct list *l, const struct list_key *key);
 /* Selects the visible row at index i (mouse). */
 void list_select_visible(struct list *l, int i);
+/* Reads up to n rows of the source by key into out, outside the window
+ * (a search walking the list's order): from the key on, after it, or
+ * before it (nearest first). Returns the count; the caller clears the
+ * rows with list_row_clear. */
+enum list_fetch { LIST_FROM, LIST_AFTER, LIST_BEFORE };
+int list_fetch(struct list *l, enum list_fetch how, const struct list_key *key, int n, struct list_row *out);
+void list_row_clear(struct list_row *row);
+bool list_key_equal(const struct list_key *a, const struct list_key *b);
+/* The width a source's columns take at their least, separators between. */
+int list_min_width(const struct list_source *src);
 /* The selected row or NULL. */
 const struct list_row *list_selected(const struct list *l);
 /* Position of the selection (0-based), for "12/50000". */

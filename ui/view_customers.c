@@ -33,6 +33,7 @@ struct customers {
 	char *aging_error;
 	int64_t aging_customer;     /* whose aging cv->aging holds */
 	bool wide;                  /* the customers pane has room for the payer profile */
+	bool invoices_narrow;       /* the invoices pane shows the status as a mark */
 	int64_t detail_id;          /* the invoice the third pane details, 0: the list */
 	char *detail_number;
 	struct text_view detail;
@@ -146,6 +147,19 @@ static const struct list_column invoice_columns[] = {
 	{"status", 8, 0, false},
 };
 
+/* Where the status word does not fit (80 columns), the status shrinks to
+ * its initial, D disputed, P paid, C credit note, blank when open: the
+ * colour alone said it, and without colour (NO_COLOR) nothing did. The
+ * number gives up the two columns: it is cut on the left, where numbers
+ * are alike. */
+static const struct list_column invoice_columns_narrow[] = {
+	{"number", 12, 1, false},
+	{"due", 10, 0, false},
+	{"days", 4, 0, true},
+	{"open", 11, 1, true},
+	{"!", 1, 0, false},
+};
+
 #define SELECT_INVOICES \
 	"SELECT i.due_date, i.number, i.id, i.currency, i.open_amount, i.amount, i.kind, " \
 	"max(0, julianday(?4) - julianday(i.due_date)), " \
@@ -188,25 +202,40 @@ static void invoices_read(struct list *l, sqlite3_stmt *st, struct list_row *row
 	bool credit = strcmp(store_column_text(st, 6), "credit_note") == 0;
 	int days = sqlite3_column_int(st, 7);
 	bool disputed = sqlite3_column_int(st, 8) != 0;
+	/* the status as a word, or narrow as its initial (none when open) */
+	static const char *const words[] = {"open", "disputed", "paid", "credit"}, *const marks[] = {"", "D", "P", "C"};
+	int status = credit ? 3 : open == 0 ? 2 : disputed ? 1 : 0;
 	row->cell[0] = xstrdup(number);
 	row->cell[1] = xstrdup(due);
 	row->cell[2] = open && !credit ? list_cell("%d", days) : xstrdup("");
 	row->cell[3] = list_cell_money(open, currency);
-	row->cell[4] = xstrdup(credit ? "credit" : open == 0 ? "paid" : disputed ? "disputed" : "open");
+	row->cell[4] = xstrdup(cv->invoices_narrow ? marks[status] : words[status]);
 	row->style = open > 0 && days > 0 && !disputed ? STYLE_OVERDUE : open == 0 ? STYLE_DIM : STYLE_NORMAL;
 }
 
-static const struct list_source invoice_source = {
-	.columns = invoice_columns,
-	.ncolumns = sizeof invoice_columns / sizeof invoice_columns[0],
-	.cut_left = 1u << 0,
-	.sql_from = SELECT_INVOICES "AND (i.due_date, i.number) >= (?1, ?2) ORDER BY i.due_date, i.number LIMIT ?9",
-	.sql_after = SELECT_INVOICES "AND (i.due_date, i.number) > (?1, ?2) ORDER BY i.due_date, i.number LIMIT ?9",
-	.sql_before = SELECT_INVOICES "AND (i.due_date, i.number) < (?1, ?2) ORDER BY i.due_date DESC, i.number DESC LIMIT ?9",
-	.sql_count = "SELECT count(*) FROM invoice i WHERE i.customer_id = ?3 AND (?5 OR i.open_amount <> 0)",
-	.bind = invoices_bind,
-	.read = invoices_read,
-};
+/* The two sources differ in the status column only: one SQL. */
+#define INVOICE_SOURCE(cols) \
+	.columns = cols, \
+	.ncolumns = sizeof cols / sizeof cols[0], \
+	.cut_left = 1u << 0, \
+	.sql_from = invoices_sql_from, \
+	.sql_after = invoices_sql_after, \
+	.sql_before = invoices_sql_before, \
+	.sql_count = invoices_sql_count, \
+	.bind = invoices_bind, \
+	.read = invoices_read
+
+static const char invoices_sql_from[] =
+	SELECT_INVOICES "AND (i.due_date, i.number) >= (?1, ?2) ORDER BY i.due_date, i.number LIMIT ?9";
+static const char invoices_sql_after[] =
+	SELECT_INVOICES "AND (i.due_date, i.number) > (?1, ?2) ORDER BY i.due_date, i.number LIMIT ?9";
+static const char invoices_sql_before[] =
+	SELECT_INVOICES "AND (i.due_date, i.number) < (?1, ?2) ORDER BY i.due_date DESC, i.number DESC LIMIT ?9";
+static const char invoices_sql_count[] =
+	"SELECT count(*) FROM invoice i WHERE i.customer_id = ?3 AND (?5 OR i.open_amount <> 0)";
+
+static const struct list_source invoice_source = {INVOICE_SOURCE(invoice_columns)};
+static const struct list_source invoice_source_narrow = {INVOICE_SOURCE(invoice_columns_narrow)};
 
 /* ---- activity pane: keyset on (date, id), newest first ---- */
 
@@ -590,6 +619,12 @@ static void customers_draw(struct ui *ui, void *state, int y, int height, int wi
 		cv->wide = wide;
 		cv->customers.src = wide ? &customer_source_wide : &customer_source;
 		list_refresh(&cv->customers);
+	}
+	bool narrow = ws[2] - 2 < list_min_width(&invoice_source);
+	if (narrow != cv->invoices_narrow) {
+		cv->invoices_narrow = narrow;
+		cv->invoices.src = narrow ? &invoice_source_narrow : &invoice_source;
+		list_refresh(&cv->invoices);
 	}
 	char *title = customers_title(cv, ws[0]);
 	view_draw_list(ui, &cv->customers, title, ys[0], xs[0], hs[0], ws[0], cv->focus == PANE_CUSTOMERS);

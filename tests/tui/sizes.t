@@ -1,9 +1,11 @@
 #!/bin/sh
 # The workstation at 80x24, resized at any moment down to a few cells and
 # back, with NO_COLOR; its empty state without a ledger; and a change made
-# by another process showing within a second.
+# by another process showing within a second. At 80 columns, where the
+# invoices pane has no room for the status word, a disputed, paid or credit
+# invoice is marked by its initial, which reads without colour.
 . "$top_srcdir/tests/tui/lib.sh"
-plan 15
+plan 18
 tui_start 80 24 --db ledger.db
 tui_expect "without a ledger, it says how to import or build the demo" sizes-empty.txt
 tui_keys q
@@ -30,6 +32,9 @@ tui_keys 3
 tui_expect "the aging grid at 80x24" sizes-aging-80.txt
 tui_keys q q q
 tui_wait "quits" "[exit 0]"
+"$DUN" --db "$DB" log ACME --dispute INV-1002 pricing >/dev/null
+printf 'number,customer,issue_date,amount\nCN-1001,ACME,2026-11-01,-100\n' >"$TEST_DIR/credit.csv"
+"$DUN" --db "$DB" import invoices "$TEST_DIR/credit.csv" >/dev/null
 NO_COLOR=1 tui_start 80 24 --db "$DB"
 tui_wait "NO_COLOR draws the same screen" "Call list"
 # xterm mouse reports (TERM=screen in tmux): a click on the fifth line
@@ -41,3 +46,8 @@ tui_keys -l "$(printf '\033[M +%%\033[M#+%%')"
 tui_wait "a click selects the row under it" "[Customers 3/8]"
 tui_keys -l "$(printf '\033[Ma+%%')"
 tui_wait "the wheel scrolls" "[Customers 6/8]"
+tui_keys g
+tui_wait "without colour, a disputed invoice is marked D" "│INV-1002     2026-09-14   69    1,800.50 D│"
+tui_wait "a credit note C" "│CN-1001      2026-12-01          -100.00 C│"
+tui_keys o
+tui_wait "and with o, a paid invoice P" "│INV-1001     2026-07-01             0.00 P│"
