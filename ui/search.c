@@ -1,6 +1,9 @@
 /* The scan runs in phases over keyset pages: customers from the starting
  * code to the end, then from the beginning back to it (wrap), then (going
- * forwards) every invoice number. Each slice stops after a time budget. */
+ * forwards) every invoice number. A view whose list has an order of its
+ * own (the call list's rank) is walked first in that order, from the
+ * starting customer's row and wrapping, then every customer by code (those
+ * it does not list). Each slice stops after a time budget. */
 #include "search.h"
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +16,7 @@
 #define SEARCH_SLICE_MS 15
 #define SEARCH_PAGE 256
 
-enum phase { PHASE_IDLE, PHASE_CUSTOMERS, PHASE_WRAP, PHASE_INVOICES };
+enum phase { PHASE_IDLE, PHASE_LIST, PHASE_LIST_WRAP, PHASE_CUSTOMERS, PHASE_WRAP, PHASE_INVOICES };
 
 struct search {
 	struct user_regex *regex;
@@ -22,6 +25,9 @@ struct search {
 	char start[LIST_KEY_TEXT];  /* where the scan began */
 	char at[LIST_KEY_TEXT];     /* last key read in this phase */
 	bool at_inclusive;
+	struct list_key list_start; /* the same in the view's list order */
+	struct list_key list_at;
+	unsigned generation;        /* the view whose list it is */
 	char *literal;              /* the pattern when it has no special character */
 	struct timespec told;       /* when the scan last said where it was */
 };
@@ -43,6 +49,54 @@ void search_free(struct ui *ui)
 	ui->search = NULL;
 }
 
+/* The id of the customer with this code, 0 when none. */
+static int64_t customer_of(struct ui *ui, const char *code)
+{
+	static const char *const sql = "SELECT id FROM customer WHERE code = ?1";
+	sqlite3_stmt *st = store_stmt(ui->store, sql);
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+	int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return id;
+}
+
+/* The view's list, while the view that gave it is still open. */
+static struct list *view_list(struct ui *ui)
+{
+	const struct view_ops *v = ui->view;
+	if (v == NULL || v->search_list == NULL || ui->view_generation != ui->search->generation)
+		return NULL;
+	return v->search_list(ui, ui->view_state, 0, NULL);
+}
+
+/* Starts with the view's list when it has an order of its own: from the
+ * start customer's row, or from its end when that one is not listed. A
+ * backward scan from a row that counts is read from the row after it. */
+static void start_in_view_list(struct ui *ui, struct search *s)
+{
+	const struct view_ops *v = ui->view;
+	if (v == NULL || v->search_list == NULL || ui->store == NULL)
+		return;
+	struct list_key key = {.edge = -1};
+	struct list *l = v->search_list(ui, ui->view_state, s->start[0] ? customer_of(ui, s->start) : 0, &key);
+	if (l == NULL)
+		return;
+	if (key.edge != 0) {
+		key.edge = s->backward ? 1 : -1;
+		s->at_inclusive = true;
+	}
+	s->list_start = s->list_at = key;
+	if (s->backward && s->at_inclusive && key.edge == 0) {
+		struct list_row next = {0};
+		s->list_at = (struct list_key){.edge = 1};
+		if (list_fetch(l, LIST_AFTER, &key, 1, &next) == 1)
+			s->list_at = next.key;
+		list_row_clear(&next);
+	}
+	s->generation = ui->view_generation;
+	s->phase = PHASE_LIST;
+}
+
 bool search_start(struct ui *ui, const char *pattern, const char *from, bool skip_from,
     bool backward, char *why, int size)
 {
@@ -60,6 +114,7 @@ bool search_start(struct ui *ui, const char *pattern, const char *from, bool ski
 	s->at_inclusive = !skip_from;
 	s->backward = backward;
 	s->phase = PHASE_CUSTOMERS;
+	start_in_view_list(ui, s);
 	return true;
 }
 
@@ -85,6 +140,52 @@ static void found(struct ui *ui, int64_t customer_id, const char *code, const ch
 	if (invoice != NULL && ui_customer(ui) == customer_id)
 		ui_message(ui, false, "invoice %s of %s", invoice, code);
 	ui->dirty |= UI_REDRAW;
+}
+
+/* Whether a customer's code or name matches; on a match, shows it. */
+static bool customer_matches(struct ui *ui, int64_t customer_id)
+{
+	static const char *const sql = "SELECT code, name FROM customer WHERE id = ?1";
+	sqlite3_stmt *st = store_stmt(ui->store, sql);
+	sqlite3_bind_int64(st, 1, customer_id);
+	bool match = sqlite3_step(st) == SQLITE_ROW &&
+	    (matches(ui->search, store_column_text(st, 0)) || matches(ui->search, store_column_text(st, 1)));
+	char *code = match ? xstrdup(store_column_text(st, 0)) : NULL;
+	sqlite3_reset(st);
+	if (match)
+		found(ui, customer_id, code, NULL);
+	free(code);
+	return match;
+}
+
+/* One page of the view's list in the phase's direction; the wrap ends at
+ * the row the scan began from. Returns true when the phase is over. */
+static bool view_list_page(struct ui *ui)
+{
+	struct search *s = ui->search;
+	struct list *l = view_list(ui);
+	if (l == NULL)
+		return true;
+	struct list_row *rows = xcalloc(SEARCH_PAGE, sizeof *rows);
+	enum list_fetch how = s->backward ? LIST_BEFORE : s->at_inclusive ? LIST_FROM : LIST_AFTER;
+	int n = list_fetch(l, how, &s->list_at, SEARCH_PAGE, rows);
+	bool done = n < SEARCH_PAGE;
+	for (int i = 0; i < n; i++) {
+		if (s->phase == PHASE_LIST_WRAP && list_key_equal(&rows[i].key, &s->list_start)) {
+			done = true;
+			break;
+		}
+		s->list_at = rows[i].key;
+		s->at_inclusive = false;
+		if (customer_matches(ui, rows[i].customer_id)) {
+			done = true;
+			break;
+		}
+	}
+	for (int i = 0; i < n; i++)
+		list_row_clear(&rows[i]);
+	free(rows);
+	return done;
 }
 
 /* One page of customers in the phase's direction and bounds; returns
@@ -187,12 +288,20 @@ bool search_idle(struct ui *ui)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (s->phase != PHASE_IDLE && elapsed_ms(&t0) < SEARCH_SLICE_MS) {
 		enum phase phase = s->phase;
-		bool done = phase == PHASE_INVOICES ? invoices_page(ui) : customers_page(ui);
+		bool done = phase == PHASE_INVOICES ? invoices_page(ui)
+		    : phase == PHASE_LIST || phase == PHASE_LIST_WRAP ? view_list_page(ui) : customers_page(ui);
 		if (!done || s->phase == PHASE_IDLE)
 			continue;
 		s->at[0] = '\0';
 		s->at_inclusive = true;
-		if (phase == PHASE_CUSTOMERS && s->start[0] != '\0') {
+		if (phase == PHASE_LIST && s->list_start.edge == 0) {
+			s->phase = PHASE_LIST_WRAP;
+			s->list_at = (struct list_key){.edge = s->backward ? 1 : -1};
+		} else if (phase == PHASE_LIST || phase == PHASE_LIST_WRAP) {
+			/* then the customers the list does not show, by code */
+			s->start[0] = '\0';
+			s->phase = PHASE_WRAP;
+		} else if (phase == PHASE_CUSTOMERS && s->start[0] != '\0') {
 			s->phase = PHASE_WRAP;
 		} else if (phase != PHASE_INVOICES && !s->backward) {
 			s->phase = PHASE_INVOICES;

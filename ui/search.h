@@ -9,8 +9,9 @@
 
 /* Compiles pattern and starts scanning from the customer code `from`
  * (inclusive, or after it when skip_from) forwards (backward false) or
- * backwards. A bad pattern returns false with the reason in why (size
- * bytes). */
+ * backwards: from its row in the view's own order when the view has one
+ * (view_ops.search_list), else in code order. A bad pattern returns false
+ * with the reason in why (size bytes). */
 bool search_start(struct ui *ui, const char *pattern, const char *from, bool skip_from,
     bool backward, char *why, int size);
 /* Runs one slice of a search in progress; true while it goes on. */

@@ -49,6 +49,10 @@ struct view_ops {
 	bool (*show_customer)(struct ui *ui, void *state, int64_t customer_id, const char *code);
 	/* The customer filter (ui->filter) changed. */
 	void (*filtered)(struct ui *ui, void *state);
+	/* A list in an order of its own (the call list's rank), for '/' to
+	 * walk in that order rather than by customer code; with key, also
+	 * the key of customer_id's row in it (edge -1 when not listed). */
+	struct list *(*search_list)(struct ui *ui, void *state, int64_t customer_id, struct list_key *key);
 };
 
 /* The registered views, ended by a NULL entry. */

@@ -213,21 +213,39 @@ static int64_t calllist_customer(struct ui *ui, void *state)
 	return row ? row->customer_id : 0;
 }
 
-static bool calllist_show_customer(struct ui *ui, void *state, int64_t customer_id, const char *code)
+/* The key of a customer's row (its rank); false when not listed. */
+static bool rank_of(struct ui *ui, int64_t customer_id, struct list_key *key)
 {
 	static const char *const sql = "SELECT rank FROM temp.ui_calllist WHERE customer_id = ?1";
-	(void)code;
-	struct calllist *cl = state;
 	sqlite3_stmt *st = store_stmt(ui->store, sql);
 	sqlite3_bind_int64(st, 1, customer_id);
-	struct list_key key = {0};
+	*key = (struct list_key){0};
 	bool found = sqlite3_step(st) == SQLITE_ROW;
 	if (found)
-		key.num = sqlite3_column_int64(st, 0);
+		key->num = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
+	return found;
+}
+
+static bool calllist_show_customer(struct ui *ui, void *state, int64_t customer_id, const char *code)
+{
+	(void)code;
+	struct calllist *cl = state;
+	struct list_key key;
+	bool found = rank_of(ui, customer_id, &key);
 	if (found)
 		list_seek(&cl->list, &key);
 	return found;
+}
+
+/* '/' walks the list in rank order, as it shows: a match just below the
+ * selection comes before one far down in code order. */
+static struct list *calllist_search_list(struct ui *ui, void *state, int64_t customer_id, struct list_key *key)
+{
+	struct calllist *cl = state;
+	if (key != NULL && !rank_of(ui, customer_id, key))
+		*key = (struct list_key){.edge = -1};
+	return &cl->list;
 }
 
 const struct view_ops view_calllist = {
@@ -243,4 +261,5 @@ const struct view_ops view_calllist = {
 	.click = calllist_click,
 	.customer = calllist_customer,
 	.show_customer = calllist_show_customer,
+	.search_list = calllist_search_list,
 };

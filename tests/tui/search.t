@@ -2,9 +2,10 @@
 # '/' searches customer codes, names and invoice numbers with PCRE2 as the
 # pattern is typed; n and N step through the matches; a bad pattern is
 # named, not fatal. The ':' line runs CLI commands (output in a pager) and
-# UI commands, with history and Tab completion.
+# UI commands, with history and Tab completion. On the call list a search
+# walks the list in the order it shows (rank), not by customer code.
 . "$top_srcdir/tests/tui/lib.sh"
-plan 16
+plan 23
 fixture_ledger
 tui_start 100 30 --db "$DB"
 tui_wait "starts" "Call list"
@@ -50,3 +51,19 @@ tui_keys 3 : && tui_type "buckets 30,60" && tui_keys Enter
 tui_wait ":buckets changes the aging grid's columns" "61+"
 tui_keys : && tui_type "basis invoice" && tui_keys Enter
 tui_wait ":basis invoice ages by days since issue" "days since issue"
+NO_COLOR=1 tui_start 80 24 --db "$DB"
+tui_wait "the call list ranks KYOTO first, then DELTA, BRUN, ACME, MOREL, CAFE" "│    1 KYOTO"
+tui_keys /
+tui_type '^(ACME|CAFE|DELTA)$'
+tui_wait "/ finds the match just below in the list, not the next by code" "[Call list — everyone 2/6]"
+tui_keys Enter n
+tui_wait "n goes on in the list's order" "[Call list — everyone 4/6]"
+tui_keys n
+tui_wait "and on" "[Call list — everyone 6/6]"
+tui_keys n
+tui_wait "past the end n wraps to the top" "[Call list — everyone 2/6]"
+tui_keys N
+tui_wait "N goes back past the top to the end" "[Call list — everyone 6/6]"
+tui_keys Escape /
+tui_type "zeta"
+tui_wait "a customer the list does not show still opens" "Aging ZETA"
