@@ -2,6 +2,8 @@
  * key-bindings.c defaults) and the ':' and '/' lines. */
 #include "command.h"
 #include <curses.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "action.h"
@@ -15,6 +17,7 @@
 #include "status.h"
 #include "text.h"
 #include "user_regex.h"
+#include "worker.h"
 
 #define HISTORY_MAX 100
 
@@ -269,22 +272,170 @@ static const struct ui_command *ui_command_find(const char *name)
 	return NULL;
 }
 
-void ui_run_cli(struct ui *ui, const char *title, int argc, char **argv)
+/* A CLI command of the ':' line runs on its own worker thread and
+ * connection (SPEC §11: the workstation never blocks on the ledger); the
+ * UI keeps reading keys, Esc cancels it, and its output comes back here. */
+struct command_job {
+	struct worker_job job;
+	struct cmd_ctx ctx;      /* the UI's, copied when the command starts */
+	int argc;
+	char **argv;
+	char *title;
+	char *output;
+	int rc;
+	atomic_bool cancel;
+	int busy_ms;             /* the connection's busy timeout */
+	bool finished;           /* back on the UI thread, waiting for a modal to close */
+};
+
+/* SQLite's progress hook: a non-zero return interrupts the statement, and
+ * every later one, so that Esc between two statements still stops it. */
+static int command_cancelled(void *arg)
 {
-	char *output = NULL;
-	int rc = ui_dispatch(ui, argc, argv, &output);
+	struct command_job *c = arg;
+	return atomic_load(&c->cancel);
+}
+
+/* The connection's busy timeout in 10 ms naps, but Esc ends the wait for
+ * another process's write as well. */
+static int command_busy(void *arg, int tries)
+{
+	struct command_job *c = arg;
+	if (atomic_load(&c->cancel) || tries * 10 >= c->busy_ms)
+		return 0;
+	sqlite3_sleep(10);
+	return 1;
+}
+
+static void command_run(struct worker_job *job, struct store *s)
+{
+	struct command_job *c = (struct command_job *)job;
+	size_t len = 0;
+	FILE *f = open_memstream(&c->output, &len);
+	c->ctx.out = c->ctx.err = f;
+	c->ctx.format = REPORT_TABLE;
+	c->ctx.in_tui = true;
+	c->ctx.workstation = NULL; /* no curses off the UI thread */
+	/* the worker's connection, so that a command refuses what it
+	 * refuses with the ledger open (demo) and never opens another */
+	c->ctx.store = s;
+	if (s == NULL) {
+		c->rc = cmd_error(&c->ctx, DUN_EDB, "the ledger cannot be opened for commands");
+	} else {
+		static const char *const sql = "PRAGMA busy_timeout";
+		sqlite3_stmt *st = store_stmt(s, sql);
+		c->busy_ms = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+		sqlite3_reset(st);
+		sqlite3_progress_handler(store_db(s), 1000, command_cancelled, c);
+		sqlite3_busy_handler(store_db(s), command_busy, c);
+		c->rc = cmd_dispatch(&c->ctx, c->argc, c->argv);
+		sqlite3_busy_timeout(store_db(s), c->busy_ms);
+		sqlite3_progress_handler(store_db(s), 0, NULL, NULL);
+	}
+	fclose(f);
+}
+
+static void command_job_free(struct command_job *c)
+{
+	cmd_words_free(c->argc, c->argv);
+	free(c->title);
+	free(c->output);
+	free(c);
+}
+
+/* Shows the output: a pager for several lines, else the message line. */
+static void command_show(struct ui *ui, struct command_job *c)
+{
+	char *output = c->output;
 	size_t len = strlen(output);
 	while (len > 0 && output[len - 1] == '\n')
 		output[--len] = '\0';
-	if (strchr(output, '\n') != NULL)
-		ui_pager(ui, title, output);
+	if (c->rc != DUN_OK && atomic_load(&c->cancel))
+		ui_message(ui, true, "%s: cancelled", c->title);
+	else if (strchr(output, '\n') != NULL)
+		ui_pager(ui, c->title, output);
 	else if (len > 0)
-		ui_message(ui, rc != DUN_OK, "%s", output);
+		ui_message(ui, c->rc != DUN_OK, "%s", output);
 	else
-		ui_message(ui, rc != DUN_OK, "%s: %s", argv[0], rc == DUN_OK ? "done" : "failed");
-	free(output);
+		ui_message(ui, c->rc != DUN_OK, "%s: %s", c->argv[0], c->rc == DUN_OK ? "done" : "failed");
 	/* the command may have written to the ledger */
 	ui_changed(ui);
+}
+
+void command_show_finished(struct ui *ui)
+{
+	struct command_job *c = ui->command;
+	if (c == NULL || !c->finished || modal_active(ui))
+		return;
+	ui->command = NULL;
+	command_show(ui, c);
+	command_job_free(c);
+}
+
+/* Its output waits while a form or the ':' line is open: the pager would
+ * replace it and lose what is being typed. */
+static void command_done(struct worker_job *job, struct ui *ui)
+{
+	struct command_job *c = (struct command_job *)job;
+	if (ui == NULL) {
+		command_job_free(c);
+		return;
+	}
+	c->finished = true;
+	command_show_finished(ui);
+}
+
+const char *command_running(const struct ui *ui)
+{
+	return ui->command != NULL && !ui->command->finished ? ui->command->title : NULL;
+}
+
+void command_stop(struct ui *ui)
+{
+	struct command_job *c = ui->command;
+	ui->command = NULL;
+	if (c != NULL && c->finished)
+		command_job_free(c); /* back from the worker, not shown: dun quits */
+	else if (c != NULL)
+		atomic_store(&c->cancel, true); /* worker_stop frees it */
+	if (ui->command_worker != NULL)
+		worker_stop(ui->command_worker);
+	ui->command_worker = NULL;
+}
+
+void ui_run_cli(struct ui *ui, const char *title, int argc, char **argv)
+{
+	if (command_running(ui) != NULL) {
+		ui_message(ui, true, "%s is still running: wait for it, or Esc cancels it", ui->command->title);
+		return;
+	}
+	command_show_finished(ui);
+	struct command_job *c = xcalloc(1, sizeof *c);
+	c->job.run = command_run;
+	c->job.done = command_done;
+	c->argc = argc;
+	c->argv = xcalloc((size_t)argc + 1, sizeof *c->argv);
+	for (int i = 0; i < argc; i++)
+		c->argv[i] = xstrdup(argv[i]);
+	c->title = xstrdup(title);
+	atomic_init(&c->cancel, false);
+	char *cause = NULL;
+	if (ui->store != NULL && ui->command_worker == NULL &&
+	    worker_start(store_path(ui->store), &ui->command_worker, &cause) != DUN_OK) {
+		ui->command_worker = NULL;
+		free(cause);
+	}
+	if (ui->store == NULL || ui->command_worker == NULL) {
+		/* no ledger yet (:init, :demo) or no thread: here, as the CLI */
+		c->rc = ui_dispatch(ui, argc, argv, &c->output);
+		command_show(ui, c);
+		command_job_free(c);
+		return;
+	}
+	c->ctx = *ui->ctx;
+	ui->command = c;
+	worker_submit(ui->command_worker, &c->job);
+	ui->dirty |= UI_REDRAW;
 }
 
 void ui_command(struct ui *ui, const char *line)
@@ -325,6 +476,11 @@ void ui_command(struct ui *ui, const char *line)
 
 void command_key(struct ui *ui, int key)
 {
+	if (key == 27 && command_running(ui) != NULL) {
+		atomic_store(&ui->command->cancel, true);
+		ui_message(ui, false, "cancelling %s…", ui->command->title);
+		return;
+	}
 	if (key == 27) {
 		/* Esc ends a search, and backs a view out of a detail */
 		ui->search_active = false;

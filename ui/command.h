@@ -26,4 +26,12 @@ void command_key(struct ui *ui, int key);
 /* Writes the help screen: keys, UI commands, CLI commands. */
 void command_help(struct buf *b);
 void command_history_free(struct ui *ui);
+/* The CLI command running off the UI thread, as typed, or NULL. */
+const char *command_running(const struct ui *ui);
+/* Shows a finished command's output once no modal is open (the loop). */
+void command_show_finished(struct ui *ui);
+/* Quitting: cancels the running command (its SQL is interrupted; every
+ * write being one transaction, nothing is half-written), stops the
+ * commands' worker and frees what is left. */
+void command_stop(struct ui *ui);
 #endif

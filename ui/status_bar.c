@@ -6,6 +6,7 @@
 #include <string.h>
 #include "aging.h"
 #include "background.h"
+#include "command.h"
 #include "kpi.h"
 #include "money.h"
 #include "report.h"
@@ -91,13 +92,18 @@ void status_bar_compute(struct ui *ui)
 
 void status_bar_draw(struct ui *ui, int y, int width)
 {
-	char *left = xasprintf(" as of %s  %s%s%s", ui_as_of_text(ui), ui->status_kpi ? ui->status_kpi : "",
-	    ui->status_background ? "  " : "", ui->status_background ? ui->status_background : "");
+	const char *running = command_running(ui);
+	/* first: the line is cut on the right when narrow */
+	char *command = running ? xasprintf(" running :%s…  Esc cancels ", running) : NULL;
+	char *left = xasprintf("%s as of %s  %s%s%s", command ? command : "", ui_as_of_text(ui),
+	    ui->status_kpi ? ui->status_kpi : "", ui->status_background ? "  " : "",
+	    ui->status_background ? ui->status_background : "");
 	char *right = xasprintf("%s%s  ? help ", ui->search_active ? "n/N: next match  " : "", ui->view ? ui->view->title : "");
 	screen_fill(y, 0, 1, width, STYLE_STATUS);
 	int rw = screen_clamp(text_width(right), 0, width / 2);
 	screen_text(y, 0, width - rw, left, false, STYLE_STATUS);
 	screen_text(y, width - rw, rw, right, true, STYLE_STATUS);
+	free(command);
 	free(left);
 	free(right);
 }

@@ -140,6 +140,12 @@ void ui_changed(struct ui *ui)
 
 int ui_dispatch(struct ui *ui, int argc, char **argv, char **output)
 {
+	/* one command at a time: they share getopt's state */
+	const char *running = command_running(ui);
+	if (running != NULL) {
+		*output = xasprintf("dun: %s is still running: wait for it, or Esc cancels it\n", running);
+		return DUN_EUSAGE;
+	}
 	struct cmd_ctx *ctx = ui->ctx;
 	char *text = NULL;
 	size_t len = 0;
@@ -384,11 +390,15 @@ int ui_run(struct cmd_ctx *ctx)
 			ui.dirty |= UI_REDRAW;
 			continue;
 		}
-		struct pollfd fds[3] = {{.fd = STDIN_FILENO, .events = POLLIN}};
-		int nfds = 1, worker_at = 0, background_at = 0;
+		struct pollfd fds[4] = {{.fd = STDIN_FILENO, .events = POLLIN}};
+		int nfds = 1, worker_at = 0, command_at = 0, background_at = 0;
 		if (ui.worker != NULL) {
 			worker_at = nfds;
 			fds[nfds++] = (struct pollfd){.fd = worker_fd(ui.worker), .events = POLLIN};
+		}
+		if (ui.command_worker != NULL) {
+			command_at = nfds;
+			fds[nfds++] = (struct pollfd){.fd = worker_fd(ui.command_worker), .events = POLLIN};
 		}
 		if (status_bar_poll_fd(&ui, &fds[nfds]))
 			background_at = nfds++;
@@ -402,11 +412,14 @@ int ui_run(struct cmd_ctx *ctx)
 			break;
 		if (n > 0 && worker_at && (fds[worker_at].revents & POLLIN))
 			worker_collect(ui.worker, &ui);
+		if (n > 0 && command_at && (fds[command_at].revents & POLLIN))
+			worker_collect(ui.command_worker, &ui);
 		if (n > 0 && background_at && (fds[background_at].revents & POLLIN))
 			status_bar_wakeup(&ui);
 		int key;
 		while ((key = getch()) != ERR && !ui.quit)
 			handle_key(&ui, key);
+		command_show_finished(&ui);
 		if (now_seconds() >= next_tick) {
 			tick(&ui);
 			next_tick = now_seconds() + 1.0;
@@ -417,6 +430,7 @@ int ui_run(struct cmd_ctx *ctx)
 	view_close_current(&ui);
 	if (ui.worker != NULL)
 		worker_stop(ui.worker);
+	command_stop(&ui);
 	modal_close(&ui);
 	modal_reap(&ui);
 	screen_stop();

@@ -26,6 +26,7 @@ struct modal_ops;
 struct search;
 struct background;
 struct worker_job;
+struct command_job;
 
 struct view_ops {
 	int number;              /* key '1'..'9' */
@@ -100,6 +101,8 @@ struct ui {
 	struct search *search;   /* search.h */
 	struct background *background; /* the scoring thread, or NULL */
 	struct worker *worker;   /* whole-ledger computations (worker.h), or NULL */
+	struct worker *command_worker; /* the ':' line's CLI commands, started on first use */
+	struct command_job *command;   /* the one running (command.c), or NULL */
 	unsigned view_generation; /* bumped when a view opens: older jobs are stale */
 	_Atomic int64_t aging_wanted; /* the customer whose aging the worker should compute */
 };
@@ -117,8 +120,9 @@ int64_t ui_customer(struct ui *ui);
 int64_t ui_invoice(struct ui *ui);
 /* Runs one ':' line (UI command or CLI command with captured output). */
 void ui_command(struct ui *ui, const char *line);
-/* Runs a CLI command given as words and shows its output: a pager for
- * several lines (titled title), else the message line. */
+/* Starts a CLI command given as words on the commands' worker and shows
+ * its output when it ends: a pager for several lines (titled title), else
+ * the message line. Refused, with a message, while another one runs. */
 void ui_run_cli(struct ui *ui, const char *title, int argc, char **argv);
 /* Runs a CLI command given as words, capturing its output and errors into
  * *output (caller frees). Returns the command's exit status. */

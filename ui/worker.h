@@ -3,7 +3,8 @@
  * the first frame and every key cost the same on 50 customers as on
  * 50,000. Finished jobs come back through a queue and a wake-up pipe
  * polled beside the keyboard; the UI thread applies them. No curses call
- * happens on the worker. */
+ * happens on the worker. The ':' line's CLI commands run on a second one
+ * (command.c), so that a long report does not hold up the views' jobs. */
 #ifndef DUN_UI_WORKER_H
 #define DUN_UI_WORKER_H
 #include <stdbool.h>
