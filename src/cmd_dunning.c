@@ -42,7 +42,7 @@ static int plan_load(struct cmd_ctx *ctx, struct store **s, struct dunning_plan 
 	return status == DUN_OK ? DUN_OK : cmd_fail(ctx, status, cause);
 }
 
-static int dunning_run(struct cmd_ctx *ctx, int argc, char **argv)
+static int cmd_dunning_run(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	static const struct option options[] = {
 		{"dry-run", no_argument, NULL, 'n'},
@@ -61,24 +61,30 @@ static int dunning_run(struct cmd_ctx *ctx, int argc, char **argv)
 		return cmd_usage(ctx, "dunning");
 	struct store *s;
 	struct dunning_plan plan;
-	int status = plan_load(ctx, &s, &plan);
-	if (status != DUN_OK)
-		return status;
 	char *cause = NULL;
+	int status;
+	if (dry_run) {
+		status = plan_load(ctx, &s, &plan);
+		if (status != DUN_OK)
+			return status;
+	} else {
+		status = cmd_store(ctx, 0, &s);
+		if (status != DUN_OK)
+			return status;
+		/* Printed after the commit: the rows are what was written. */
+		status = dunning_run(s, &ctx->config, ctx->as_of, &plan, &cause);
+		if (status != DUN_OK) {
+			dunning_plan_free(&plan);
+			return cmd_fail(ctx, status, cause);
+		}
+	}
 	struct report *r = report_begin(ctx->out, ctx->format, plan_columns,
 	    (int)(sizeof plan_columns / sizeof plan_columns[0]));
-	for (int i = 0; i < plan.nactions && status == DUN_OK; i++) {
-		bool taken = true;
-		/* Each customer's action commits on its own: a killed run
-		 * leaves whole actions, and printed rows are committed ones. */
-		if (!dry_run)
-			status = dunning_action_take(s, &ctx->config, &plan, &plan.actions[i], &taken, &cause);
-		if (status == DUN_OK && taken)
-			plan_rows_print(r, &plan, &plan.actions[i]);
-	}
+	for (int i = 0; i < plan.nactions; i++)
+		plan_rows_print(r, &plan, &plan.actions[i]);
 	report_end(r);
 	dunning_plan_free(&plan);
-	return status == DUN_OK ? DUN_OK : cmd_fail(ctx, status, cause);
+	return DUN_OK;
 }
 
 static const struct report_column escalation_columns[] = {
@@ -142,7 +148,7 @@ static int dunning_snooze_cmd(struct cmd_ctx *ctx, int argc, char **argv)
 int cmd_dunning(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	if (argc >= 2 && strcmp(argv[1], "run") == 0)
-		return dunning_run(ctx, argc - 1, argv + 1);
+		return cmd_dunning_run(ctx, argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "escalations") == 0)
 		return dunning_escalations(ctx, argc - 1, argv + 1);
 	if (argc >= 2 && strcmp(argv[1], "snooze") == 0)

@@ -389,8 +389,10 @@ static int plan_compute(struct store *s, const struct config *cfg, day_t as_of, 
 	free(p.email);
 	free(p.language);
 	free(p.disputed);
-	if (status != DUN_OK)
+	if (status != DUN_OK) {
 		dunning_plan_free(plan);
+		*plan = (struct dunning_plan){ .as_of = as_of }; /* freeable again */
+	}
 	return status;
 }
 
@@ -564,7 +566,8 @@ static int action_write(struct store *s, const struct config *cfg, const struct 
     const struct dunning_action *a, bool *taken, char **cause)
 {
 	const struct dunning_row *rows = &plan->rows[a->first_row];
-	/* Optimistic check: a step taken meanwhile by another run wins. */
+	/* The step must not be taken yet: under the run's write lock it never is,
+	 * and a plan that says otherwise fails the run (dunning_run). */
 	for (int i = 0; i < a->nrows; i++) {
 		sqlite3_stmt *st = store_stmt(s,
 		    "UPDATE invoice SET dunning_step = ?1, dunning_date = ?2 WHERE id = ?3 AND dunning_step < ?1"
@@ -622,19 +625,26 @@ static int action_write(struct store *s, const struct config *cfg, const struct 
 	return status;
 }
 
-int dunning_action_take(struct store *s, const struct config *cfg, const struct dunning_plan *plan,
-    const struct dunning_action *a, bool *taken, char **cause)
+int dunning_run(struct store *s, const struct config *cfg, day_t as_of, struct dunning_plan *plan, char **cause)
 {
-	*taken = false;
+	memset(plan, 0, sizeof *plan);
 	int status = store_begin(s, cause);
 	if (status != DUN_OK)
 		return status;
-	status = action_write(s, cfg, plan, a, taken, cause);
-	if (status != DUN_OK || !*taken) {
-		store_rollback(s);
-		return status;
+	status = dunning_plan_compute(s, cfg, as_of, 0, plan, cause);
+	for (int i = 0; status == DUN_OK && i < plan->nactions; i++) {
+		bool taken;
+		status = action_write(s, cfg, plan, &plan->actions[i], &taken, cause);
+		/* Under the write lock the plan is the ledger's; a step taken
+		 * already would be a plan in error, not a race. */
+		if (status == DUN_OK && !taken)
+			status = dun_fail(cause, DUN_EDB, "dunning run: customer %s: a step of its plan was taken already",
+			    plan->actions[i].code);
 	}
-	return store_commit(s, cause);
+	if (status == DUN_OK)
+		return store_commit(s, cause);
+	store_rollback(s);
+	return status;
 }
 
 int dunning_snooze(struct store *s, const char *code, day_t until, const char *reason, day_t today, char **cause)

@@ -79,11 +79,12 @@ int dunning_plan_compute(struct store *s, const struct config *cfg, day_t as_of,
     struct dunning_plan *plan, char **cause);
 void dunning_plan_free(struct dunning_plan *plan);
 
-/* Takes one action of the plan in its own transaction. When another run
- * took a step for one of its invoices since the plan was made, nothing is
- * written and *taken is false. */
-int dunning_action_take(struct store *s, const struct config *cfg, const struct dunning_plan *plan,
-    const struct dunning_action *a, bool *taken, char **cause);
+/* A run (SPEC §3, §7): computes the plan as of as_of and takes every
+ * action in one transaction, so that it happens whole or not at all, also
+ * when the process is killed. The plan is computed under the write lock,
+ * so no other run can take a step in between; *plan holds what was taken
+ * (the caller frees it, also on failure). */
+int dunning_run(struct store *s, const struct config *cfg, day_t as_of, struct dunning_plan *plan, char **cause);
 
 /* Pauses a customer's dunning until (and including) until, with a reason
  * (DATE_NONE lifts it), and records it as an activity dated today, in one

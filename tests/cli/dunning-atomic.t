@@ -1,9 +1,8 @@
 #!/bin/sh
-# A customer's action is one transaction: when writing it fails half-way
-# (here a trigger refuses one invoice's log row, as a full disk or a kill
-# would stop it), nothing of that customer's action remains, the customers
-# before it keep theirs, and the next run the same day completes the rest
-# without repeating anything.
+# A run is one transaction (SPEC §3): when writing it fails half-way (here
+# a trigger refuses one invoice's log row, as a full disk or a kill would
+# stop it), nothing of it remains, not even the customers before the
+# failing one, and the next run the same day does the whole run, once.
 . "$top_srcdir/tests/lib.sh"
 plan 9
 data="$top_srcdir/tests/cli/data/dunning"
@@ -24,24 +23,25 @@ sql "CREATE TRIGGER fail_c1 BEFORE INSERT ON dunning_log
 	WHEN NEW.invoice_id = (SELECT id FROM invoice WHERE number = 'C-1')
 	BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
 export DUN_TODAY=2026-02-11
-expect "the run stops at the failing customer, after committing the ones before" 1 "$H
-A001,A-1,std,2,email,reminder-1,11,1000.00
-B002,B-1,pub,1,email,reminder-1,7,200.00" "$DUN" --db "$DB" dunning run
+expect "the run fails at C003 and prints no row, since none was written" 1 "" "$DUN" --db "$DB" dunning run
 expect "nothing of C003's action remains" 0 "0|0|0|0" sql "SELECT
 	(SELECT dunning_step FROM invoice WHERE number = 'C-1'),
 	(SELECT count(*) FROM outbox o JOIN customer c ON c.id = o.customer_id WHERE c.code = 'C003'),
 	(SELECT count(*) FROM activity a JOIN customer c ON c.id = a.customer_id WHERE c.code = 'C003'),
 	(SELECT count(*) FROM dunning_log l JOIN customer c ON c.id = l.customer_id WHERE c.code = 'C003')"
-expect "the customers before it are whole" 0 "2|2|2" \
+expect "nor of the customers before it" 0 "0|0|0" \
 	sql "SELECT (SELECT count(*) FROM outbox), (SELECT count(*) FROM activity), (SELECT count(*) FROM dunning_log)"
 sql "DROP TRIGGER fail_c1"
-expect "the next run completes the rest, once" 0 "$H
+expect "the next run does the whole run, once" 0 "$H
+A001,A-1,std,2,email,reminder-1,11,1000.00
+B002,B-1,pub,1,email,reminder-1,7,200.00
 C003,C-1,std,2,email,reminder-1,10,80.00
 D004,D-1,std,2,email,reminder-1,2,300.00" "$DUN" --db "$DB" dunning run
 expect "and then there is nothing left for the day" 0 "$H" "$DUN" --db "$DB" dunning run
 
 # Two runs at once on another ledger: each step is taken once, by one of
-# them (a step taken meanwhile by the other run wins).
+# them (the second waits for the first's write lock, then finds nothing
+# left to do).
 DB2="$TEST_DIR/two.db"
 "$DUN" --db "$DB2" init >/dev/null
 "$DUN" --db "$DB2" scenarios load "$data/scenarios.ini" >/dev/null
