@@ -517,15 +517,15 @@ void command_help(struct buf *b)
 	for (size_t i = 0; i < n; i++)
 		buf_printf(b, "%s%-3s %-14s%s", i % 4 ? "" : "  ", key_table[i].name, key_table[i].command,
 		    i % 4 == 3 || i + 1 == n ? "\n" : "");
-	buf_puts(b, "  arrows, hjkl, PgUp/PgDn, Home/End, g/G move; Tab / Shift-Tab change pane;\n"
-	    "  Enter drills down (on the aging pane: the portfolio and back; on an invoice: its\n"
-	    "  detail, scrolled with j/k, left with Enter, q or Esc; on an activity: its whole\n"
-	    "  text); o shows paid invoices too; f filters the customers:\n"
-	    "  profile=prompt|slow|erratic|deteriorating|risky class=A..E collector=NAME\n"
-	    "  segment=NAME overdue and a PCRE2 pattern on code or name, all of them holding\n"
-	    "  (:filter alone clears it); s / S sort the aging grid; after a search n / N step\n"
-	    "  through matches until Esc; the mouse selects and scrolls; h / l scroll this\n"
-	    "  help and command output sideways.\n\n");
+	buf_puts(b, "  arrows, hjkl, PgUp/PgDn, Home/End, g/G move; Tab / Shift-Tab change pane; Enter\n"
+	    "  drills down (on the aging pane: the portfolio and back; on an invoice: its detail,\n"
+	    "  j/k scroll it, Enter, q or Esc leave it; on an activity: its whole text); o shows\n"
+	    "  paid invoices too (a narrow pane's ! column: D disputed, P paid, C credit note);\n"
+	    "  f filters the customers: profile=prompt|slow|erratic|deteriorating|risky\n"
+	    "  class=A..E collector=NAME segment=NAME overdue and a PCRE2 pattern on code or\n"
+	    "  name, all of them holding (:filter alone clears it); s / S sort the aging grid;\n"
+	    "  after a search n / N step through matches until Esc; the mouse selects and\n"
+	    "  scrolls; h / l scroll this help and command output sideways.\n\n");
 	buf_puts(b, "Workstation commands (type : then the command; Tab completes, Up/Down recall)\n");
 	for (int i = 0; ui_commands[i].name != NULL; i++) {
 		char *head = xasprintf("%s %s", ui_commands[i].name, ui_commands[i].usage);
