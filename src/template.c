@@ -6,6 +6,7 @@
 #include <string.h>
 #include "embedded.h"
 #include "status.h"
+#include "text.h"
 #include "xalloc.h"
 
 enum field_type { FIELD_TEXT, FIELD_BOOL };
@@ -336,15 +337,6 @@ static const char *field_text(int field, const struct template_data *d, const st
 		return *(const bool *)(base + f->offset) ? "yes" : "";
 	const char *v = *(const char *const *)(base + f->offset);
 	return v ? v : "";
-}
-
-/* Characters, not bytes: a value's UTF-8 continuation bytes take no room. */
-static int text_width(const char *v)
-{
-	int w = 0;
-	for (; *v; v++)
-		w += ((unsigned char)*v & 0xc0) != 0x80;
-	return w;
 }
 
 static void pad(struct buf *out, int n)
