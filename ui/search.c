@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "ledger.h"
 #include "list.h"
 #include "user_regex.h"
 #include "xalloc.h"
@@ -49,17 +50,6 @@ void search_free(struct ui *ui)
 	ui->search = NULL;
 }
 
-/* The id of the customer with this code, 0 when none. */
-static int64_t customer_of(struct ui *ui, const char *code)
-{
-	static const char *const sql = "SELECT id FROM customer WHERE code = ?1";
-	sqlite3_stmt *st = store_stmt(ui->store, sql);
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
-	int64_t id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return id;
-}
-
 /* The view's list, while the view that gave it is still open. */
 static struct list *view_list(struct ui *ui)
 {
@@ -78,7 +68,8 @@ static void start_in_view_list(struct ui *ui, struct search *s)
 	if (v == NULL || v->search_list == NULL || ui->store == NULL)
 		return;
 	struct list_key key = {.edge = -1};
-	struct list *l = v->search_list(ui, ui->view_state, s->start[0] ? customer_of(ui, s->start) : 0, &key);
+	int64_t from = s->start[0] ? ledger_customer_id(ui->store, s->start) : 0;
+	struct list *l = v->search_list(ui, ui->view_state, from, &key);
 	if (l == NULL)
 		return;
 	if (key.edge != 0) {
@@ -228,13 +219,26 @@ static bool customers_page(struct ui *ui)
 	return n < SEARCH_PAGE;
 }
 
+/* An invoice the scan finds: the columns found_invoice reads. */
+#define SELECT_INVOICE_HIT "SELECT i.number, c.id, c.code FROM invoice i JOIN customer c ON c.id = i.customer_id "
+
+/* Shows the invoice of st's row (SELECT_INVOICE_HIT) and resets st:
+ * found() runs SQL of its own. */
+static void found_invoice(struct ui *ui, sqlite3_stmt *st)
+{
+	char *num = xstrdup(store_column_text(st, 0)), *code = xstrdup(store_column_text(st, 2));
+	int64_t id = sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
+	found(ui, id, code, num);
+	free(num);
+	free(code);
+}
+
 /* A pattern that is a whole invoice number (as typed, or in capitals)
  * finds it by the number's index before the scan reads millions. */
 static bool invoice_exact(struct ui *ui)
 {
-	static const char *const sql =
-	    "SELECT i.number, c.id, c.code FROM invoice i JOIN customer c ON c.id = i.customer_id "
-	    "WHERE i.number IN (?1, upper(?1))";
+	static const char *const sql = SELECT_INVOICE_HIT "WHERE i.number IN (?1, upper(?1))";
 	struct search *s = ui->search;
 	sqlite3_stmt *st = store_stmt(ui->store, sql);
 	sqlite3_bind_text(st, 1, s->literal, -1, SQLITE_TRANSIENT);
@@ -242,20 +246,13 @@ static bool invoice_exact(struct ui *ui)
 		sqlite3_reset(st);
 		return false;
 	}
-	char *num = xstrdup(store_column_text(st, 0)), *code = xstrdup(store_column_text(st, 2));
-	int64_t id = sqlite3_column_int64(st, 1);
-	sqlite3_reset(st);
-	found(ui, id, code, num);
-	free(num);
-	free(code);
+	found_invoice(ui, st);
 	return true;
 }
 
 static bool invoices_page(struct ui *ui)
 {
-	static const char *const sql =
-	    "SELECT i.number, c.id, c.code FROM invoice i JOIN customer c ON c.id = i.customer_id "
-	    "WHERE i.number > ?1 ORDER BY i.number LIMIT ?2";
+	static const char *const sql = SELECT_INVOICE_HIT "WHERE i.number > ?1 ORDER BY i.number LIMIT ?2";
 	struct search *s = ui->search;
 	sqlite3_stmt *st = store_stmt(ui->store, sql);
 	sqlite3_bind_text(st, 1, s->at, -1, SQLITE_TRANSIENT);
@@ -266,12 +263,7 @@ static bool invoices_page(struct ui *ui)
 		const char *number = store_column_text(st, 0);
 		snprintf(s->at, sizeof s->at, "%s", number);
 		if (matches(s, number)) {
-			char *num = xstrdup(number), *code = xstrdup(store_column_text(st, 2));
-			int64_t id = sqlite3_column_int64(st, 1);
-			sqlite3_reset(st);
-			found(ui, id, code, num);
-			free(num);
-			free(code);
+			found_invoice(ui, st);
 			return true;
 		}
 	}
