@@ -3,7 +3,6 @@
 #include "command.h"
 #include <curses.h>
 #include <stdatomic.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "action.h"
@@ -310,29 +309,24 @@ static int command_busy(void *arg, int tries)
 static void command_run(struct worker_job *job, struct store *s)
 {
 	struct command_job *c = (struct command_job *)job;
-	size_t len = 0;
-	FILE *f = open_memstream(&c->output, &len);
-	c->ctx.out = c->ctx.err = f;
-	c->ctx.format = REPORT_TABLE;
-	c->ctx.in_tui = true;
+	if (s == NULL) {
+		c->output = xstrdup("dun: the ledger cannot be opened for commands\n");
+		c->rc = DUN_EDB;
+		return;
+	}
 	c->ctx.workstation = NULL; /* no curses off the UI thread */
 	/* the worker's connection, so that a command refuses what it
 	 * refuses with the ledger open (demo) and never opens another */
 	c->ctx.store = s;
-	if (s == NULL) {
-		c->rc = cmd_error(&c->ctx, DUN_EDB, "the ledger cannot be opened for commands");
-	} else {
-		static const char *const sql = "PRAGMA busy_timeout";
-		sqlite3_stmt *st = store_stmt(s, sql);
-		c->busy_ms = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
-		sqlite3_reset(st);
-		sqlite3_progress_handler(store_db(s), 1000, command_cancelled, c);
-		sqlite3_busy_handler(store_db(s), command_busy, c);
-		c->rc = cmd_dispatch(&c->ctx, c->argc, c->argv);
-		sqlite3_busy_timeout(store_db(s), c->busy_ms);
-		sqlite3_progress_handler(store_db(s), 0, NULL, NULL);
-	}
-	fclose(f);
+	static const char *const sql = "PRAGMA busy_timeout";
+	sqlite3_stmt *st = store_stmt(s, sql);
+	c->busy_ms = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_reset(st);
+	sqlite3_progress_handler(store_db(s), 1000, command_cancelled, c);
+	sqlite3_busy_handler(store_db(s), command_busy, c);
+	c->rc = ui_dispatch_ctx(&c->ctx, c->argc, c->argv, &c->output);
+	sqlite3_busy_timeout(store_db(s), c->busy_ms);
+	sqlite3_progress_handler(store_db(s), 0, NULL, NULL);
 }
 
 static void command_job_free(struct command_job *c)

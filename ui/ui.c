@@ -146,7 +146,11 @@ int ui_dispatch(struct ui *ui, int argc, char **argv, char **output)
 		*output = xasprintf("dun: %s is still running: wait for it, or Esc cancels it\n", running);
 		return DUN_EUSAGE;
 	}
-	struct cmd_ctx *ctx = ui->ctx;
+	return ui_dispatch_ctx(ui->ctx, argc, argv, output);
+}
+
+int ui_dispatch_ctx(struct cmd_ctx *ctx, int argc, char **argv, char **output)
+{
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);

@@ -125,8 +125,12 @@ void ui_command(struct ui *ui, const char *line);
  * the message line. Refused, with a message, while another one runs. */
 void ui_run_cli(struct ui *ui, const char *title, int argc, char **argv);
 /* Runs a CLI command given as words, capturing its output and errors into
- * *output (caller frees). Returns the command's exit status. */
+ * *output (caller frees). Returns the command's exit status; refused while
+ * a ':' command runs (they share getopt's state). */
 int ui_dispatch(struct ui *ui, int argc, char **argv, char **output);
+/* The same with ctx (the ':' commands' copy on their worker): the command
+ * runs as from the TUI, as a table, its output and errors in *output. */
+int ui_dispatch_ctx(struct cmd_ctx *ctx, int argc, char **argv, char **output);
 /* Shows text in a full-screen pager until q. */
 void ui_pager(struct ui *ui, const char *title, const char *text);
 /* Runs a whole-ledger job on the worker (or here when there is none);
