@@ -344,9 +344,13 @@ static bool book_parts_whole(const char *path, char *why, size_t size)
 	    && le32(end) == 0x06054b50 && inflateInit2(&z, -MAX_WBITS) == Z_OK;
 	uint32_t entries = whole ? le16(end + 10) : 0;
 	size_t cd_size = whole ? le32(end + 12) : 0;
+	off_t cd_at = whole ? (off_t)le32(end + 16) : 0;
+	/* a directory that does not fit before its end record is a broken
+	 * archive, not up to 4 GiB to allocate */
+	whole = whole && cd_at + (off_t)cd_size <= st.st_size - ZIP_END;
 	if (whole) {
 		cd = xmalloc(cd_size + 1);
-		whole = pread(fd, cd, cd_size, (off_t)le32(end + 16)) == (ssize_t)cd_size;
+		whole = pread(fd, cd, cd_size, cd_at) == (ssize_t)cd_size;
 	}
 	snprintf(why, size, "its directory came out incomplete");
 	size_t at = 0;
