@@ -17,9 +17,10 @@ struct entry {
 	int score;               /* -1: not scored */
 	money_t open, stake_overdue, soon, promise_due;
 	money_t credit;          /* unapplied cash and open credit notes, >= 0 */
-	/* Sums of the items in another currency than the customer's, converted
-	 * into its currency at today's rates and each rounded once (SPEC §5);
-	 * NULL for the many customers billed in their currency alone. */
+	/* Sums of the items in another currency than the customer's, at
+	 * today's rates through the base currency (rates are units of base
+	 * per unit), each rounded once into its currency (SPEC §5); NULL for
+	 * the many customers billed in their currency alone. */
 	fx_value *foreign;
 	char unrated[4];         /* a currency of its items without a rate, left out */
 	int oldest, soon_days, promise_days;
@@ -58,47 +59,47 @@ static double weigh(struct fx *fx, const char *currency, money_t amount)
 	return (double)v / (double)FX_SCALE / pow(10, fx_exponent(fx));
 }
 
-/* Converters into each customers' currency, made as currencies are met. */
+/* The sums of a customer's items in other currencies, in base-currency
+ * scaled values (fx.h), brought into its currency once at the end. */
 enum { F_OPEN, F_OVERDUE, F_STAKE, F_SOON, F_CREDIT, F_COUNT };
 
-struct converters {
-	struct store *s;
-	day_t today;
-	struct fx *fx[8];
-	int n;
-};
-
-/* amount in currency as a scaled value in the customer's currency. An
- * item in a currency without a rate is left out and the reasons say so:
- * the morning's list must not fail on one customer's foreign invoice (the
- * aging, which must tie to the ledger, refuses instead). */
-static bool convert(struct converters *v, struct entry *c, const char *currency, money_t amount, fx_value *out)
+/* amount in currency as a scaled base value, when both currency and the
+ * customer's own have a rate (the sums go back into the latter). An item
+ * without is left out and the reasons say so: the morning's list must not
+ * fail on one customer's foreign invoice (the aging, which must tie to the
+ * ledger, refuses instead). */
+static bool convert(struct fx *fx, struct entry *c, const char *currency, money_t amount, fx_value *out)
 {
-	if (c->foreign == NULL)
-		c->foreign = xcalloc(F_COUNT, sizeof *c->foreign);
-	int i = 0;
-	while (i < v->n && strcmp(fx_target(v->fx[i]), c->row.currency) != 0)
-		i++;
-	if (i == v->n) {
-		if (v->n == (int)(sizeof v->fx / sizeof v->fx[0])) {
-			fx_free(v->fx[--v->n]);
-			i = v->n;
-		}
-		v->fx[v->n++] = fx_new(v->s, c->row.currency, v->today);
-	}
+	fx_value unit;
 	char *cause = NULL;
-	if (fx_scale(v->fx[i], currency, amount, out, &cause) == DUN_OK)
+	if (fx_scale(fx, currency, amount, out, &cause) == DUN_OK &&
+	    fx_scale(fx, c->row.currency, 1, &unit, &cause) == DUN_OK) {
+		if (c->foreign == NULL)
+			c->foreign = xcalloc(F_COUNT, sizeof *c->foreign);
 		return true;
+	}
 	free(cause);
 	if (c->unrated[0] == '\0')
 		snprintf(c->unrated, sizeof c->unrated, "%s", currency);
 	return false;
 }
 
-static void converters_free(struct converters *v)
+/* The foreign sums into the customer's currency, each rounded once. */
+static void add_foreign(struct fx *fx, struct entry *c)
 {
-	for (int i = 0; i < v->n; i++)
-		fx_free(v->fx[i]);
+	money_t *into[F_COUNT] = {
+		[F_OPEN] = &c->open, [F_OVERDUE] = &c->row.overdue, [F_STAKE] = &c->stake_overdue,
+		[F_SOON] = &c->soon, [F_CREDIT] = &c->credit,
+	};
+	for (int f = 0; f < F_COUNT; f++) {
+		money_t v = 0;
+		char *cause = NULL;
+		fx_unscale(fx, c->row.currency, c->foreign[f], &v, &cause); /* its rate was read by convert */
+		free(cause);
+		*into[f] += v;
+	}
+	free(c->foreign);
+	c->foreign = NULL;
 }
 
 /* A customer on hold is not called: its collection is in other hands. */
@@ -142,7 +143,7 @@ static int load_customers(struct store *s, const struct calllist_options *o,
 
 /* Open invoices of today: overdue (disputed ones are paused, not at
  * stake), open total for the limit, and what falls due within a week. */
-static int load_invoices(struct store *s, struct converters *v, day_t today, struct entry *e, int n, char **cause)
+static int load_invoices(struct store *s, struct fx *fx, day_t today, struct entry *e, int n, char **cause)
 {
 	static const char sql[] = "SELECT i.customer_id, i.due_date, i.open_amount, i.currency,"
 	    " EXISTS (SELECT 1 FROM dispute d WHERE d.invoice_id = i.id AND d.resolved IS NULL AND d.opened <= ?1)"
@@ -160,7 +161,7 @@ static int load_invoices(struct store *s, struct converters *v, day_t today, str
 		bool overdue = due < today, soon = !overdue && due - today <= 7 && !disputed;
 		if (strcmp(store_column_text(st, 3), c->row.currency) != 0) {
 			fx_value x;
-			if (!convert(v, c, store_column_text(st, 3), open, &x))
+			if (!convert(fx, c, store_column_text(st, 3), open, &x))
 				continue;
 			c->foreign[F_OPEN] += x;
 			c->foreign[F_OVERDUE] += overdue ? x : 0;
@@ -185,7 +186,7 @@ static int load_invoices(struct store *s, struct converters *v, day_t today, str
 
 /* Cash received but not yet matched, and open credit notes: an overdue
  * amount they cover is not worth a call (it is the matching view's job). */
-static int load_credits(struct store *s, struct converters *v, day_t today, struct entry *e, int n, char **cause)
+static int load_credits(struct store *s, struct fx *fx, day_t today, struct entry *e, int n, char **cause)
 {
 	static const char sql[] = "SELECT customer_id, currency, unapplied FROM payment"
 	    " WHERE unapplied <> 0 AND customer_id IS NOT NULL AND date <= ?1 AND unapplied > 0"
@@ -203,7 +204,7 @@ static int load_credits(struct store *s, struct converters *v, day_t today, stru
 			continue;
 		}
 		fx_value x;
-		if (!convert(v, c, store_column_text(st, 1), sqlite3_column_int64(st, 2), &x))
+		if (!convert(fx, c, store_column_text(st, 1), sqlite3_column_int64(st, 2), &x))
 			continue;
 		c->foreign[F_CREDIT] += x;
 	}
@@ -399,25 +400,15 @@ int calllist_build(struct store *s, const struct config *cfg, const struct calll
 	int n = 0;
 	*rows = NULL;
 	*nrows = 0;
-	struct converters v = {.s = s, .today = o->today};
+	struct fx *fx = fx_new(s, cfg->base_currency, o->today);
 	int rc = load_customers(s, o, &e, &n, cause);
 	if (rc == DUN_OK)
-		rc = load_invoices(s, &v, o->today, e, n, cause);
+		rc = load_invoices(s, fx, o->today, e, n, cause);
 	if (rc == DUN_OK)
-		rc = load_credits(s, &v, o->today, e, n, cause);
-	converters_free(&v);
-	for (int i = 0; i < n; i++) {
-		fx_value *f = e[i].foreign;
-		if (f == NULL)
-			continue;
-		e[i].open += fx_round(f[F_OPEN], 1);
-		e[i].row.overdue += fx_round(f[F_OVERDUE], 1);
-		e[i].stake_overdue += fx_round(f[F_STAKE], 1);
-		e[i].soon += fx_round(f[F_SOON], 1);
-		e[i].credit += fx_round(f[F_CREDIT], 1);
-		free(f);
-		e[i].foreign = NULL;
-	}
+		rc = load_credits(s, fx, o->today, e, n, cause);
+	for (int i = 0; i < n; i++)
+		if (e[i].foreign != NULL)
+			add_foreign(fx, &e[i]);
 	if (rc == DUN_OK)
 		rc = load_promises(s, cfg, o->today, e, n, cause);
 	if (rc == DUN_OK)
@@ -441,9 +432,9 @@ int calllist_build(struct store *s, const struct config *cfg, const struct calll
 		for (int i = 0; i < n; i++)
 			entry_clear(&e[i]);
 		free(e);
+		fx_free(fx);
 		return rc;
 	}
-	struct fx *fx = fx_new(s, cfg->base_currency, o->today);
 	int kept = 0;
 	for (int i = 0; i < n; i++) {
 		if (entry_assess(&e[i], fx))

@@ -84,7 +84,8 @@ static int lookup(struct fx *f, const char *currency, char **cause)
 	return DUN_OK;
 }
 
-int fx_scale(struct fx *f, const char *currency, money_t amount, fx_value *out, char **cause)
+/* The index of currency's factor, looked up on first use. */
+static int factor_of(struct fx *f, const char *currency, int *index, char **cause)
 {
 	int i = f->last;
 	if (strcmp(f->rates[i].currency, currency) != 0) {
@@ -97,15 +98,36 @@ int fx_scale(struct fx *f, const char *currency, money_t amount, fx_value *out, 
 		}
 		f->last = i;
 	}
-	*out = (fx_value)amount * f->rates[i].factor;
+	*index = i;
 	return DUN_OK;
 }
 
-money_t fx_round(fx_value value, int64_t divisor)
+int fx_scale(struct fx *f, const char *currency, money_t amount, fx_value *out, char **cause)
 {
-	fx_value den = (fx_value)FX_SCALE * divisor;
+	int i, rc = factor_of(f, currency, &i, cause);
+	if (rc == DUN_OK)
+		*out = (fx_value)amount * f->rates[i].factor;
+	return rc;
+}
+
+/* value / den rounded half away from zero; den > 0. */
+static money_t round_div(fx_value value, fx_value den)
+{
 	fx_value q = value / den, r = value % den;
 	if ((r < 0 ? -r : r) * 2 >= den)
 		q += value < 0 ? -1 : 1;
 	return (money_t)q;
+}
+
+int fx_unscale(struct fx *f, const char *currency, fx_value value, money_t *out, char **cause)
+{
+	int i, rc = factor_of(f, currency, &i, cause);
+	if (rc == DUN_OK)
+		*out = round_div(value, f->rates[i].factor);
+	return rc;
+}
+
+money_t fx_round(fx_value value, int64_t divisor)
+{
+	return round_div(value, (fx_value)FX_SCALE * divisor);
 }

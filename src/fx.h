@@ -24,6 +24,10 @@ int fx_exponent(const struct fx *f);
 /* amount (minor units of currency) as a scaled target value. A currency
  * without a rate on or before the date is DUN_EDATA naming both. */
 int fx_scale(struct fx *f, const char *currency, money_t amount, fx_value *out, char **cause);
+/* The inverse of fx_scale: value (a scaled target value) in minor units
+ * of currency, rounded once, half away from zero; a currency without a
+ * rate is DUN_EDATA as with fx_scale. */
+int fx_unscale(struct fx *f, const char *currency, fx_value value, money_t *out, char **cause);
 /* value / (FX_SCALE * divisor) in target minor units, rounded half away
  * from zero. divisor > 0. */
 money_t fx_round(fx_value value, int64_t divisor);

@@ -4,7 +4,7 @@
 # today's rates (units of the base currency, EUR, per unit); without a
 # rate they are left out, and the reasons say so.
 . "$top_srcdir/tests/lib.sh"
-plan 3
+plan 5
 cd "$TEST_DIR" || exit 1
 export DUN_TODAY=2026-03-01
 "$DUN" --db "$DB" init >/dev/null
@@ -30,3 +30,23 @@ expect "unapplied dollars (180.00 in euros) lower what is at stake" 0 \
 1,U001,Only Dollars Ltd,,668,29 days overdue,900.00,,,
 2,M001,Mixte SA,,74,29 days overdue,280.00,,," \
 	"$DUN" --db "$DB" calllist
+# A customer billed in pounds (not the base): its euros and dollars go
+# into pounds through the base, 100 EUR / 1.25 = 80.00 and 200 USD * 0.9 /
+# 1.25 = 144.00; until pounds have a rate, they cannot be brought into them.
+GBP_DB="$TEST_DIR/gbp.db"
+"$DUN" --db "$GBP_DB" init >/dev/null
+printf 'code,name,currency\nG001,Pound Ltd,GBP\n' >gbp-customers.csv
+printf 'number,customer,issue_date,due_date,amount,currency\nG-1,G001,2026-01-02,2026-01-31,100.00,GBP\nG-2,G001,2026-01-02,2026-01-31,100.00,EUR\nG-3,G001,2026-01-02,2026-01-31,200.00,USD\n' >gbp-invoices.csv
+"$DUN" --db "$GBP_DB" import customers gbp-customers.csv >/dev/null
+"$DUN" --db "$GBP_DB" import invoices gbp-invoices.csv >/dev/null
+"$DUN" --db "$GBP_DB" import rates rates.csv >/dev/null
+expect "without a pound rate, the other currencies are left out" 0 \
+"rank,customer,name,collector,priority,reasons,overdue,risk_class,next_step,phone
+1,G001,Pound Ltd,,74,29 days overdue; EUR items not counted (no rate),100.00,,," \
+	"$DUN" --db "$GBP_DB" calllist
+printf 'currency,date,rate\nGBP,2026-02-01,1.25\n' >gbp-rates.csv
+"$DUN" --db "$GBP_DB" import rates gbp-rates.csv >/dev/null
+expect "euros and dollars count in pounds, through the base currency" 0 \
+"rank,customer,name,collector,priority,reasons,overdue,risk_class,next_step,phone
+1,G001,Pound Ltd,,300,29 days overdue,324.00,,," \
+	"$DUN" --db "$GBP_DB" calllist
