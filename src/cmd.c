@@ -141,10 +141,15 @@ int cmd_getopt(struct cmd_ctx *ctx, int argc, char **argv, const char *shortopts
 	snprintf(spec, sizeof spec, ":%s", shortopts); /* ':' first: a missing value is told apart */
 	int opt = getopt_long(argc, argv, spec, longopts, NULL);
 	if (opt == ':' || opt == '?') {
+		/* a long option is its word; a short one may sit inside a word
+		 * (-xy) that getopt has not stepped past yet */
+		const char *word = argv[optind - 1];
+		char letter[3] = {'-', (char)optopt, '\0'};
+		const char *name = strncmp(word, "--", 2) == 0 || optopt == 0 ? word : letter;
 		if (opt == ':')
-			cmd_error(ctx, DUN_EUSAGE, "%s: %s needs a value", argv[0], argv[optind - 1]);
+			cmd_error(ctx, DUN_EUSAGE, "%s: %s needs a value", argv[0], name);
 		else
-			cmd_error(ctx, DUN_EUSAGE, "%s: unknown option %s", argv[0], argv[optind - 1]);
+			cmd_error(ctx, DUN_EUSAGE, "%s: unknown option %s", argv[0], name);
 		return '?';
 	}
 	return opt;

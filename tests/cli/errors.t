@@ -2,7 +2,7 @@
 # Error paths: each a clear message and the right exit code, never a crash
 # or a damaged ledger.
 . "$top_srcdir/tests/lib.sh"
-plan 14
+plan 15
 
 expect_err "an explicit config that does not exist is exit 1" 1 \
 	"dun: $TEST_DIR/none.ini: cannot read the configuration: No such file or directory" \
@@ -58,3 +58,7 @@ expect_err "an option without its value says so" 2 \
 	"dun: calllist: --limit needs a value
 usage: dun calllist [--collector NAME] [--limit N]" \
 	"$DUN" --db "$DB" calllist --limit
+expect_err "an unknown letter among several is named, not the command" 2 \
+	"dun: invoices: unknown option -x
+usage: dun invoices [--customer CODE] [--open]" \
+	"$DUN" --db "$DB" invoices -xy
