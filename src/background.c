@@ -69,7 +69,7 @@ static bool on_progress(void *arg, const char *stage, int done, int total)
 	int percent = lo + (total > 0 ? (int)((int64_t)span * done / total) : 0);
 	if (percent != bg->job_percent) {
 		bg->job_percent = percent;
-		struct background_event ev = { .kind = BACKGROUND_PROGRESS, .stage = stage, .percent = percent, .all = true };
+		struct background_event ev = { .kind = BACKGROUND_PROGRESS, .percent = percent, .all = true };
 		push_event(bg, &ev);
 	}
 	return !atomic_load(&bg->cancel);

@@ -32,7 +32,7 @@
 struct background;
 
 enum background_event_kind {
-	BACKGROUND_PROGRESS,  /* stage and percent of the running job */
+	BACKGROUND_PROGRESS,  /* percent of the running job */
 	BACKGROUND_DONE,      /* a job finished: the risk table is updated */
 	BACKGROUND_CANCELLED, /* a job was cancelled: nothing was written */
 	BACKGROUND_FAILED,    /* message says why (e.g. the database was busy) */
@@ -40,7 +40,6 @@ enum background_event_kind {
 
 struct background_event {
 	enum background_event_kind kind;
-	const char *stage;    /* "reading", "fitting", "scoring" (static) */
 	int percent;          /* 0-100 over the whole job */
 	bool all;             /* the job was a full rescore */
 	int customers;        /* DONE: customers rescored */
