@@ -69,9 +69,10 @@ struct bank_csv_map {
 	const char *reference, *remittance, *payer, *payer_account;
 	const char *encoding, *date_format;
 	enum money_mark mark;
-	/* Called with each bad row ("FILE:LINE: FIELD "VALUE": why"), so that
-	 * all are named before the parse fails with their count; NULL: the
-	 * parse fails at the first. */
+	/* Called with each bad row ("FILE:LINE: FIELD "VALUE": why), the
+	 * first IMPORT_MAX_REPORTED of them then "FILE: and N more bad rows"
+	 * as the other imports do, before the parse fails with their count;
+	 * NULL: the parse fails at the first. */
 	void (*notice)(void *arg, const char *message);
 	void *notice_arg;
 };

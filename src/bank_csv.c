@@ -9,6 +9,7 @@
 #include <strings.h>
 #include "bank.h"
 #include "csv_reader.h"
+#include "import.h"
 #include "status.h"
 #include "xalloc.h"
 
@@ -154,9 +155,14 @@ int bank_csv_parse(const char *path, const struct bank_csv_map *map, struct bank
 			free(why);
 			break;
 		}
-		bad++;
-		notice(map->notice_arg, why);
+		if (++bad <= IMPORT_MAX_REPORTED)
+			notice(map->notice_arg, why);
 		free(why);
+	}
+	if (rc == DUN_OK && bad > IMPORT_MAX_REPORTED) {
+		char *more = xasprintf("%s: and %ld more bad rows", path, bad - IMPORT_MAX_REPORTED);
+		notice(map->notice_arg, more);
+		free(more);
 	}
 	if (rc == DUN_OK && bad > 0)
 		rc = dun_fail(cause, DUN_EDATA, "%s: %ld bad row%s, nothing imported", path, bad, bad == 1 ? "" : "s");

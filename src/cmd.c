@@ -121,6 +121,11 @@ int cmd_fail(struct cmd_ctx *ctx, int status, char *cause)
 	return status;
 }
 
+void cmd_notice(void *ctx, const char *message)
+{
+	cmd_error(ctx, DUN_OK, "%s", message);
+}
+
 int cmd_usage(struct cmd_ctx *ctx, const char *name)
 {
 	const struct cmd_entry *c = cmd_find(name);

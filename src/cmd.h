@@ -51,6 +51,9 @@ int cmd_error(struct cmd_ctx *ctx, int status, const char *fmt, ...) __attribute
 /* Prints a cause (already "FILE:LINE: FIELD ...: reason"), frees it, and
  * returns status. */
 int cmd_fail(struct cmd_ctx *ctx, int status, char *cause);
+/* A core notice callback (import_options.notice, bank_csv_map.notice):
+ * prints message to ctx's err as "dun: MESSAGE". */
+void cmd_notice(void *ctx, const char *message);
 /* Prints the command's usage line to ctx->err and returns DUN_EUSAGE. */
 int cmd_usage(struct cmd_ctx *ctx, const char *name);
 /* Before each cmd_getopt loop in a handler (handlers are reentrant from

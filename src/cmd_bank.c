@@ -211,29 +211,14 @@ static int map_read(const char *path, struct map_reader *r)
 	return r->cause != NULL ? DUN_EUSAGE : DUN_OK;
 }
 
-/* Names a bad row of a CSV export, the first IMPORT_MAX_REPORTED of them
- * as the other imports do, and counts the rest. */
-struct bad_rows {
-	struct cmd_ctx *ctx;
-	long count;
-};
-
-static void print_bad_row(void *arg, const char *message)
-{
-	struct bad_rows *b = arg;
-	if (++b->count <= IMPORT_MAX_REPORTED)
-		fprintf(b->ctx->err, "dun: %s\n", message);
-}
-
 int cmd_import_bank(struct cmd_ctx *ctx, const struct import_options *o)
 {
 	if (o->skip_bad_path != NULL)
 		return cmd_error(ctx, DUN_EUSAGE, "--skip-bad: a bank statement is imported whole or not at all");
 	bool dry_run = o->dry_run;
 	const char *path = o->path;
-	struct bad_rows bad = { .ctx = ctx };
 	struct map_reader map = { .map = { .encoding = o->encoding, .date_format = o->date_format, .mark = o->mark,
-		.notice = print_bad_row, .notice_arg = &bad } };
+		.notice = cmd_notice, .notice_arg = ctx } };
 	if (o->map_path != NULL && map_read(o->map_path, &map) != DUN_OK) {
 		map_free(&map.map);
 		return cmd_fail(ctx, DUN_EUSAGE, map.cause);
@@ -242,8 +227,6 @@ int cmd_import_bank(struct cmd_ctx *ctx, const struct import_options *o)
 	char *cause = NULL;
 	int rc = bank_parse_file(path, &map.map, &f, &cause);
 	map_free(&map.map);
-	if (bad.count > IMPORT_MAX_REPORTED)
-		fprintf(ctx->err, "dun: %s: and %ld more bad rows\n", path, bad.count - IMPORT_MAX_REPORTED);
 	if (rc != DUN_OK)
 		return cmd_fail(ctx, rc, cause);
 	struct store *s;

@@ -7,12 +7,6 @@
 #include "import.h"
 #include "status.h"
 
-static void print_notice(void *arg, const char *message)
-{
-	struct cmd_ctx *ctx = arg;
-	fprintf(ctx->err, "dun: %s\n", message);
-}
-
 int cmd_import(struct cmd_ctx *ctx, int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -26,7 +20,7 @@ int cmd_import(struct cmd_ctx *ctx, int argc, char **argv)
 	};
 	struct import_options o = {
 		.mark = MONEY_MARK_AUTO, .base_currency = ctx->config.base_currency,
-		.notice = print_notice, .notice_arg = ctx,
+		.notice = cmd_notice, .notice_arg = ctx,
 	};
 	int opt;
 	cmd_options_reset();

@@ -4,7 +4,7 @@
 # a bad file (truncated, wrong document, bad amount, junk) is refused naming
 # file and position with nothing imported.
 . "$top_srcdir/tests/lib.sh"
-plan 26
+plan 27
 data="$top_srcdir/tests/cli/data/bank"
 "$DUN" --db "$DB" init >/dev/null
 
@@ -111,3 +111,13 @@ dun: $TEST_DIR/badrows.csv:4: date \"2026-13-10\": not a date (YYYY-MM-DD, DD/MM
 dun: $TEST_DIR/badrows.csv: 2 bad rows, nothing imported" \
 	"$DUN" --db "$DB" import bank "$TEST_DIR/badrows.csv"
 expect "the good row was not imported either" 0 "0" sql "SELECT count(*) FROM payment WHERE reference = 'GOOD-1'"
+
+# More bad rows than are named: the first 20, then the count of the rest,
+# as the other imports.
+awk 'BEGIN { print "date,amount,reference"; for (i = 1; i <= 23; i++) printf "2026-11-%02d,x%d,R%d\n", i, i, i }' \
+	>"$TEST_DIR/manybad.csv"
+"$DUN" --db "$DB" import bank "$TEST_DIR/manybad.csv" >/dev/null 2>"$TEST_DIR/manybad.err"
+check "23 bad bank rows: 20 named, then the count of the rest" \
+	sh -c "[ \$(grep -c 'not an amount' '$TEST_DIR/manybad.err') = 20 ] &&
+		tail -2 '$TEST_DIR/manybad.err' | tr '\n' '|' |
+		grep -qx 'dun: $TEST_DIR/manybad.csv: and 3 more bad rows|dun: $TEST_DIR/manybad.csv: 23 bad rows, nothing imported|'"
