@@ -403,14 +403,16 @@ static int file_write_whole(const char *dir, const char *name, const char *data,
 	return status;
 }
 
-/* A message as a file holds it: the MIME message, of a letter too. */
+/* A message as a file holds it: the MIME message, of a letter too. A
+ * message that cannot be composed (a bad address) is DUN_EDATA naming it;
+ * a ledger error keeps its own status. */
 static int render(struct store *s, const struct config *cfg, const struct stored *m, char **data, size_t *len,
     char **cause)
 {
 	char *error = NULL;
 	int status = compose(s, cfg, m, data, len, &error);
 	if (error) {
-		status = dun_fail(cause, DUN_EDATA, "message %lld (%s): %s", (long long)m->id, m->code, error);
+		status = dun_fail(cause, status, "message %lld (%s): %s", (long long)m->id, m->code, error);
 		free(error);
 	}
 	return status;
@@ -426,13 +428,14 @@ int outbox_export(struct store *s, const struct config *cfg, const char *dir, FI
 	int n;
 	int status = stored_read(s, "", 0, &v, &n, cause);
 	for (int i = 0; i < n && status == DUN_OK; i++) {
-		char *data = NULL, *error = NULL;
+		char *data = NULL;
 		size_t len = 0;
-		status = compose(s, cfg, &v[i], &data, &len, &error);
-		if (error != NULL) {
+		status = render(s, cfg, &v[i], &data, &len, cause);
+		if (status == DUN_EDATA) {
 			/* one customer's bad address must not keep the others' letters back */
-			fprintf(err, "dun: message %lld (%s): %s\n", (long long)v[i].id, v[i].code, error);
-			free(error);
+			fprintf(err, "dun: %s\n", *cause);
+			free(*cause);
+			*cause = NULL;
 			(*failed)++;
 			status = DUN_OK;
 		} else if (status == DUN_OK) {
