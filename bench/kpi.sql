@@ -8,7 +8,7 @@ SELECT
 	  - (SELECT coalesce(sum(unapplied), 0) FROM payment WHERE unapplied <> 0) AS ar,
 	(SELECT sum(open_amount) FROM invoice WHERE open_amount <> 0 AND kind = 'invoice' AND due_date >= :asof) AS ar_current,
 	(SELECT sum(open_amount) FROM invoice WHERE open_amount <> 0 AND kind = 'invoice' AND due_date < :asof) AS ar_overdue,
-	(SELECT sum(amount) FROM invoice WHERE issue_date > date(:asof, '-90 days') AND issue_date <= :asof) AS sales,
+	(SELECT sum(amount) FROM invoice_any WHERE issue_date > date(:asof, '-90 days') AND issue_date <= :asof) AS sales,
 	(SELECT sum(amount) FROM payment WHERE date > date(:asof, '-90 days') AND date <= :asof) AS receipts,
 	(SELECT sum(amount * (julianday(paid_date) - julianday(issue_date))) / sum(amount) FROM invoice
 	 WHERE kind = 'invoice' AND paid_date > date(:asof, '-90 days') AND paid_date <= :asof) AS adp;

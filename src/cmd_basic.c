@@ -43,18 +43,22 @@ static const struct report_column customer_columns[] = {
 
 /* Balance = items issued minus payments received up to ?1 (so it needs no
  * allocation); overdue = open amount past due at ?1. Both in the
- * customer's currency. */
+ * customer's currency, each summed over the settled and the open half of
+ * the invoices apart: a sum over invoice_any would not search either
+ * half's customer index for the customer of the outer row. */
+#define CUSTOMER_SUM(expr, half, cond) \
+	"(SELECT coalesce(sum(" expr "), 0) FROM invoice i WHERE i.open_amount " half \
+	" AND i.customer_id = c.id AND i.currency = c.currency AND " cond ")"
+#define ISSUED "i.issue_date <= ?1"
+#define OVERDUE "i.kind = 'invoice' AND i.due_date < ?1 AND i.issue_date <= ?1"
 static const char sql_customers[] =
 	"SELECT c.code, c.name, c.segment, c.collector, c.terms, c.credit_limit, c.currency,"
 	" c.email, c.phone, c.language,"
-	" (SELECT coalesce(sum(i.amount), 0) FROM invoice i"
-	"   WHERE i.customer_id = c.id AND i.issue_date <= ?1 AND i.currency = c.currency)"
+	" " CUSTOMER_SUM("i.amount", "= 0", ISSUED) " + " CUSTOMER_SUM("i.amount", "<> 0", ISSUED)
 	" - (SELECT coalesce(sum(p.amount), 0) FROM payment p"
 	"   WHERE p.customer_id = c.id AND p.date <= ?1 AND p.currency = c.currency),"
-	" (SELECT coalesce(sum(" SQL_OPEN_AS_OF "), 0) FROM invoice i"
-	"   WHERE i.customer_id = c.id AND i.kind = 'invoice' AND i.due_date < ?1 AND i.issue_date <= ?1"
-	"   AND i.currency = c.currency"
-	"   AND (i.open_amount <> 0 OR i.paid_date > ?1)),"
+	" " CUSTOMER_SUM(SQL_OPEN_AS_OF, "= 0", OVERDUE " AND i.paid_date > ?1")
+	" + " CUSTOMER_SUM(SQL_OPEN_AS_OF, "<> 0", OVERDUE) ","
 	" coalesce(r.class, '')"
 	" FROM customer c LEFT JOIN risk r ON r.customer_id = c.id ORDER BY c.code";
 
@@ -180,7 +184,7 @@ static const char sql_show_activity[] =
 
 static const char sql_show_disputes[] =
 	"SELECT i.number, d.reason, d.owner, d.opened, d.resolved, d.resolution"
-	" FROM dispute d JOIN invoice i ON i.id = d.invoice_id"
+	" FROM dispute d JOIN invoice_any i ON i.id = d.invoice_id"
 	" WHERE i.customer_id = ?1 AND d.opened <= ?2 ORDER BY d.opened DESC, d.id DESC";
 
 static const char sql_show_promises[] =

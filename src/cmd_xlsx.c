@@ -58,7 +58,7 @@ static int overdue_customers(struct store *s, day_t as_of, const char *segment, 
 	sqlite3_stmt *st = store_stmt(s,
 	    "SELECT c.id, c.code FROM customer c"
 	    " WHERE (?2 IS NULL OR c.segment = ?2) AND (?3 IS NULL OR c.collector = ?3)"
-	    " AND EXISTS (SELECT 1 FROM invoice i WHERE i.customer_id = c.id AND i.kind = 'invoice'"
+	    " AND EXISTS (SELECT 1 FROM invoice_any i WHERE i.customer_id = c.id AND i.kind = 'invoice'"
 	    "   AND i.due_date < ?1 AND i.issue_date <= ?1 AND (i.open_amount <> 0 OR i.paid_date > ?1)"
 	    "   AND i.open_amount + (SELECT coalesce(sum(a.amount), 0) FROM allocation a"
 	    "     WHERE a.invoice_id = i.id AND a.date > ?1) > 0)"

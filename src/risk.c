@@ -117,17 +117,20 @@ struct risk_model {
 /* ---- loading ---- */
 
 static const char inv_all[] = "SELECT customer_id, issue_date, due_date, paid_date, amount, open_amount, currency FROM invoice WHERE kind = 'invoice'";
-static const char inv_one[] = "SELECT customer_id, issue_date, due_date, paid_date, amount, open_amount, currency FROM invoice WHERE customer_id = ? AND kind = 'invoice'";
+static const char inv_one[] = "SELECT customer_id, issue_date, due_date, paid_date, amount, open_amount, currency FROM invoice_any WHERE customer_id = ? AND kind = 'invoice'";
 static const char pay_all[] = "SELECT customer_id, date FROM payment WHERE customer_id IS NOT NULL AND amount > 0";
 static const char pay_one[] = "SELECT customer_id, date FROM payment WHERE customer_id = ? AND amount > 0";
 static const char prom_all[] = "SELECT customer_id, promised_date, settled_date FROM promise WHERE status = 'broken'";
 static const char prom_one[] = "SELECT customer_id, promised_date, settled_date FROM promise WHERE customer_id = ? AND status = 'broken'";
 static const char disp_all[] = "SELECT i.customer_id, d.opened, d.resolved FROM dispute d JOIN invoice i ON i.id = d.invoice_id";
-static const char disp_one[] = "SELECT i.customer_id, d.opened, d.resolved FROM invoice i JOIN dispute d ON d.invoice_id = i.id WHERE i.customer_id = ?";
+static const char disp_one[] = "SELECT i.customer_id, d.opened, d.resolved FROM invoice_any i JOIN dispute d ON d.invoice_id = i.id WHERE i.customer_id = ?";
 /* the same rows grouped by customer, for the streamed run (a customer's
  * invoices in rowid order, as the in-memory copy has them: the sums and
- * the training sample depend on that order) */
-static const char inv_by_customer[] = "SELECT customer_id, issue_date, due_date, paid_date, amount, open_amount, currency FROM invoice WHERE kind = 'invoice' ORDER BY customer_id, id";
+ * the training sample depend on that order); each half of the table read
+ * in customer order along its index, and the two merged */
+#define INV_HALF(cond) "SELECT customer_id, issue_date, due_date, paid_date, amount, open_amount, currency, id" \
+	" FROM invoice WHERE kind = 'invoice' AND open_amount " cond
+static const char inv_by_customer[] = INV_HALF("= 0") " UNION ALL " INV_HALF("<> 0") " ORDER BY 1, 8";
 static const char pay_by_customer[] = "SELECT customer_id, date FROM payment WHERE customer_id IS NOT NULL AND amount > 0 ORDER BY customer_id";
 static const char prom_by_customer[] = "SELECT customer_id, promised_date, settled_date FROM promise WHERE status = 'broken' ORDER BY customer_id";
 static const char disp_by_customer[] = "SELECT i.customer_id, d.opened, d.resolved FROM dispute d JOIN invoice i ON i.id = d.invoice_id ORDER BY i.customer_id";
@@ -1114,7 +1117,10 @@ static int stream_read(struct store *s, struct risk_history *h, struct sample *s
     struct risk_features **feat, risk_progress_fn progress, void *arg, char **cause)
 {
 	static const char sql_size[] = "SELECT coalesce((SELECT max(rowid) FROM invoice), 0)";
-	static const char sql_t0[] = "SELECT min(issue_date) FROM invoice WHERE kind = 'invoice'";
+	/* each half's own minimum: over invoice_any, min() would read every row */
+	static const char sql_t0[] = "SELECT min(d) FROM (SELECT min(issue_date) AS d FROM invoice"
+	    " WHERE open_amount = 0 AND kind = 'invoice' UNION ALL SELECT min(issue_date) FROM invoice"
+	    " WHERE open_amount <> 0 AND kind = 'invoice')";
 	int cache = store_cache_size(s, -2048);
 	bool started;
 	int rc = store_read_begin(s, &started, cause);

@@ -687,7 +687,7 @@ static int items_load(struct store *s, int64_t customer_id, day_t as_of,
 	sqlite3_stmt *st = store_stmt(s,
 	    "SELECT i.number, i.kind, i.issue_date, i.due_date, i.currency, i.amount, " SQL_OPEN_AS_OF("?2") ","
 	    " i.po, " SQL_DISPUTED_AT("?2")
-	    " FROM invoice i WHERE i.customer_id = ?1 AND i.issue_date <= ?2"
+	    " FROM invoice_any i WHERE i.customer_id = ?1 AND i.issue_date <= ?2"
 	    " AND (i.open_amount <> 0 OR i.paid_date > ?2)");
 	sqlite3_bind_int64(st, 1, customer_id);
 	store_bind_date(st, 2, as_of);

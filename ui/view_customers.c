@@ -164,7 +164,7 @@ static const struct list_column invoice_columns_narrow[] = {
 	"SELECT i.due_date, i.number, i.id, i.currency, i.open_amount, i.amount, i.kind, " \
 	"max(0, julianday(?4) - julianday(i.due_date)), " \
 	"EXISTS (SELECT 1 FROM dispute d WHERE d.invoice_id = i.id AND d.resolved IS NULL) " \
-	"FROM invoice i WHERE i.customer_id = ?3 AND (?5 OR i.open_amount <> 0) "
+	"FROM invoice_any i WHERE i.customer_id = ?3 AND (?5 OR i.open_amount <> 0) "
 
 static void key_pair_bind(sqlite3_stmt *st, const struct list_key *key)
 {
@@ -232,7 +232,7 @@ static const char invoices_sql_after[] =
 static const char invoices_sql_before[] =
 	SELECT_INVOICES "AND (i.due_date, i.number) < (?1, ?2) ORDER BY i.due_date DESC, i.number DESC LIMIT ?9";
 static const char invoices_sql_count[] =
-	"SELECT count(*) FROM invoice i WHERE i.customer_id = ?3 AND (?5 OR i.open_amount <> 0)";
+	"SELECT count(*) FROM invoice_any i WHERE i.customer_id = ?3 AND (?5 OR i.open_amount <> 0)";
 
 static const struct list_source invoice_source = {INVOICE_SOURCE(invoice_columns)};
 static const struct list_source invoice_source_narrow = {INVOICE_SOURCE(invoice_columns_narrow)};

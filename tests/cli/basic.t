@@ -2,7 +2,7 @@
 # The CLI skeleton: help, exit codes, init, the ledger file's mode and the
 # refusal of a newer schema, lists on an empty and a small ledger.
 . "$top_srcdir/tests/lib.sh"
-plan 16
+plan 17
 
 expect "unknown command is a usage error" 2 "" "$DUN" frobnicate
 expect "bad --format is a usage error" 2 "" "$DUN" --format xml customers
@@ -24,13 +24,23 @@ check "ledger is in WAL mode" sh -c "[ \"\$(sqlite3 '$DB' 'PRAGMA journal_mode')
 expect "customers on an empty ledger prints the header" 0 \
 	"code,name,segment,collector,terms,credit_limit,currency,email,phone,language,balance,overdue,risk_class" \
 	"$DUN" --db "$DB" customers
-# A ledger of the first release (schema 1) is brought up to date on open.
-sqlite3 "$DB" "DROP TABLE profile_scenario; PRAGMA user_version = 1"
+# A ledger of the first release (schema 1), with an open and a settled
+# invoice, is brought up to date on open, and both still list.
+rm -f "$DB" "$DB-wal" "$DB-shm"
+sqlite3 "$DB" <"$top_srcdir/data/migrations/001-init.sql"
+sqlite3 "$DB" "PRAGMA journal_mode = WAL; PRAGMA user_version = 1;
+INSERT INTO customer (code, name, currency) VALUES ('C1', 'One', 'EUR');
+INSERT INTO invoice (number, customer_id, kind, issue_date, due_date, currency, amount, open_amount)
+VALUES ('F1', 1, 'invoice', '2026-01-01', '2026-01-31', 'EUR', 1000, 1000),
+       ('F2', 1, 'invoice', '2026-01-01', '2026-01-31', 'EUR', 500, 0);" >/dev/null
+chmod 600 "$DB"
 expect_err "a read-only command does not migrate it, and says how" 3 \
-	"dun: $DB: the ledger's schema (version 1) needs an upgrade to 2, which a read-only command does not make: run \`dun init\` on it first" \
+	"dun: $DB: the ledger's schema (version 1) needs an upgrade to 3, which a read-only command does not make: run \`dun init\` on it first" \
 	"$DUN" --db "$DB" export aging -o "$TEST_DIR/aging.xlsx"
-expect "a version 1 ledger is migrated on open" 0 "2|1" sh -c \
-	"'$DUN' --db '$DB' customers >/dev/null && sqlite3 '$DB' 'SELECT (SELECT user_version FROM pragma_user_version) || \"|\" || (SELECT count(*) FROM sqlite_master WHERE name = \"profile_scenario\")'"
+expect "a version 1 ledger is migrated on open" 0 "3|1|2" sh -c \
+	"'$DUN' --db '$DB' customers >/dev/null && sqlite3 '$DB' 'SELECT (SELECT user_version FROM pragma_user_version) || \"|\" || (SELECT count(*) FROM sqlite_master WHERE name = \"profile_scenario\") || \"|\" || (SELECT count(*) FROM invoice_any)'"
+expect "its invoices, open and settled, list by customer" 0 "F1 F2" sh -c \
+	"'$DUN' --db '$DB' invoices --customer C1 | cut -d, -f1 | tail -n +2 | paste -sd ' '"
 sqlite3 "$DB" "PRAGMA user_version = 999"
 expect "a newer schema is refused with exit 3" 3 "" "$DUN" --db "$DB" customers
 DUN_TODAY=2026-02-30 expect "a bad DUN_TODAY is a usage error" 2 "" "$DUN" --db "$DB" customers

@@ -72,7 +72,7 @@ expect "with space again the same import succeeds" 0 "imported 30000 invoices (3
 cp "$DB" "$TEST_DIR/newer.db"
 sqlite3 "$TEST_DIR/newer.db" "PRAGMA user_version = 99"
 expect_err "a ledger from a newer dun is refused, exit 3, untouched" 3 \
-	"dun: $TEST_DIR/newer.db: the ledger's schema (version 99) is newer than this dun understands (2): upgrade dun" \
+	"dun: $TEST_DIR/newer.db: the ledger's schema (version 99) is newer than this dun understands (3): upgrade dun" \
 	"$DUN" --db "$TEST_DIR/newer.db" log "$code" --note "not written"
 expect "and nothing is written to it" 0 "99|0" \
 	sqlite3 "$TEST_DIR/newer.db" "SELECT (SELECT user_version FROM pragma_user_version) || '|' || (SELECT count(*) FROM activity WHERE text = 'not written')"
