@@ -59,11 +59,15 @@ static int row_scale(struct fx *fx, sqlite3_stmt *st, int currency_column, fx_va
 }
 
 /* The period (D - P, D]: what was invoiced and received each day, in the
- * base currency (scaled, fx.h). */
+ * base currency (scaled, fx.h). The sales of the open invoices are also
+ * kept on their own from open_first on, for the countback's windows
+ * before the period. */
 struct period {
 	day_t first; /* D - P + 1 */
 	int64_t days;
 	fx_value *sales, *receipts;
+	day_t open_first; /* the earlier of first and the countback's first day */
+	fx_value *open_sales;
 };
 
 /* Adds each (day, currency, sum) row of st into flow[day - first]. */
@@ -82,17 +86,19 @@ static int add_flows(struct store *s, struct fx *fx, sqlite3_stmt *st, day_t fir
 	return step_fail(s, st, rc, cause);
 }
 
-/* A period's sales from each half of the invoices apart: the settled
- * grouped along invoice_settled_issue, which is in that order; the open
- * (a few per customer, in invoice_open) row by row, cheaper than sorting
- * them to group. The callers add the rows up, so a key seen more than
- * once is counted whole. */
-#define SALES_BY(keys, range) \
-	"SELECT " keys ", sum(amount) FROM invoice WHERE open_amount = 0 AND " range " GROUP BY " keys \
-	" UNION ALL SELECT " keys ", amount FROM invoice WHERE open_amount <> 0 AND " range
+/* Sales come from each half of the invoices apart. The settled half is
+ * grouped along invoice_settled_issue, which is in that order, for each
+ * range asked. The open half has no index by issue date (invoice_open is
+ * by customer), so any range of it reads all of invoice_open: it is read
+ * once, for the period and every countback window at once (the open items
+ * are a few per customer, mostly recent), row by row, cheaper than sorting
+ * them to group. */
+#define SETTLED_SALES_BY(keys, range) \
+	"SELECT " keys ", sum(amount) FROM invoice WHERE open_amount = 0 AND " range " GROUP BY " keys
 
 /* Invoices minus credit notes issued in (from, to], in the base currency:
- * from the period's days when it covers the window, else from the index. */
+ * from the period's days when it covers the window, else the settled from
+ * the index and the open from the open sales by day. */
 static int window_sales(struct store *s, struct fx *fx, const struct period *p, day_t from, day_t to,
     money_t *out, char **cause)
 {
@@ -104,10 +110,12 @@ static int window_sales(struct store *s, struct fx *fx, const struct period *p, 
 		return DUN_OK;
 	}
 	sqlite3_stmt *st = store_stmt(s,
-	    SALES_BY("currency", "issue_date > ?1 AND issue_date <= ?2"));
+	    SETTLED_SALES_BY("currency", "issue_date > ?1 AND issue_date <= ?2"));
 	store_bind_date(st, 1, from);
 	store_bind_date(st, 2, to);
 	fx_value sum = 0;
+	for (day_t d = from + 1; d <= to; d++)
+		sum += p->open_sales[d - p->open_first];
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		fx_value v;
@@ -206,14 +214,28 @@ static int compute(struct store *s, const struct kpi_options *o, struct kpi_resu
 
 	/* The period's daily flows: sales in, receipts out. */
 	day_t first = o->as_of - (day_t)P + 1;
-	struct period per = {first, P, xcalloc((size_t)P, sizeof (fx_value)), xcalloc((size_t)P, sizeof (fx_value))};
-	fx_value sales_sum = 0, receipts_sum = 0;
+	day_t open_first = date_add_months(o->as_of, -KPI_COUNTBACK_WINDOWS) + 1;
+	if (open_first > first)
+		open_first = first;
+	struct period per = {first, P, xcalloc((size_t)P, sizeof (fx_value)), xcalloc((size_t)P, sizeof (fx_value)),
+		open_first, xcalloc((size_t)(o->as_of - open_first + 1), sizeof (fx_value))};
+	fx_value sales_sum = 0, receipts_sum = 0, open_sum = 0;
 	struct fx *fx = fx_new(s, o->base_currency, o->as_of);
 	sqlite3_stmt *st = store_stmt(s,
-	    SALES_BY("issue_date, currency", "issue_date >= ?1 AND issue_date <= ?2"));
-	store_bind_date(st, 1, first);
+	    "SELECT issue_date, currency, amount FROM invoice WHERE open_amount <> 0 AND issue_date >= ?1 AND issue_date <= ?2");
+	store_bind_date(st, 1, open_first);
 	store_bind_date(st, 2, o->as_of);
-	rc = add_flows(s, fx, st, first, per.sales, &sales_sum, cause);
+	rc = add_flows(s, fx, st, open_first, per.open_sales, &open_sum, cause);
+	if (rc == DUN_OK) {
+		st = store_stmt(s, SETTLED_SALES_BY("issue_date, currency", "issue_date >= ?1 AND issue_date <= ?2"));
+		store_bind_date(st, 1, first);
+		store_bind_date(st, 2, o->as_of);
+		rc = add_flows(s, fx, st, first, per.sales, &sales_sum, cause);
+	}
+	for (int64_t i = 0; rc == DUN_OK && i < P; i++) {
+		per.sales[i] += per.open_sales[first - open_first + i];
+		sales_sum += per.open_sales[first - open_first + i];
+	}
 	if (rc == DUN_OK) {
 		st = store_stmt(s,
 		    "SELECT date, currency, sum(amount) FROM payment WHERE date >= ?1 AND date <= ?2 GROUP BY date, currency");
@@ -228,6 +250,7 @@ static int compute(struct store *s, const struct kpi_options *o, struct kpi_resu
 	if (rc != DUN_OK) {
 		free(per.sales);
 		free(per.receipts);
+		free(per.open_sales);
 		fx_free(fx);
 		return rc;
 	}
@@ -241,6 +264,7 @@ static int compute(struct store *s, const struct kpi_options *o, struct kpi_resu
 	money_t previous = fx_round(ar_scaled - sales_sum + receipts_sum, 1);
 	free(per.sales);
 	free(per.receipts);
+	free(per.open_sales);
 	fx_free(fx);
 
 	r->value[KPI_AR].amount = ar;
