@@ -12,9 +12,10 @@ DROP INDEX invoice_open;
 -- (amount, for the KPIs' sales of a period).
 CREATE INDEX invoice_open ON invoice(customer_id, due_date, issue_date, currency, open_amount, kind, amount)
 	WHERE open_amount <> 0;
--- Covering for a customer's settled balance and overdue as of a date: no
--- import enters it, so it can be as wide as its readers want.
-CREATE INDEX invoice_settled ON invoice(customer_id, due_date, number, paid_date, kind, issue_date, currency, amount)
+-- Not covering: each settlement inserts here at its customer's place, and
+-- a wider entry made settling 10,000 invoices 0.5 s slower on the large
+-- ledger.
+CREATE INDEX invoice_settled ON invoice(customer_id, due_date, number)
 	WHERE open_amount = 0;
 -- Covering: the KPIs sum a period's settled sales from this alone.
 CREATE INDEX invoice_settled_issue ON invoice(issue_date, currency, amount)
