@@ -117,7 +117,8 @@ struct risk_model {
 /* ---- loading ---- */
 
 static const char inv_all[] = "SELECT customer_id, issue_date, due_date, paid_date, amount, open_amount, currency FROM invoice WHERE kind = 'invoice'";
-static const char inv_one[] = "SELECT customer_id, issue_date, due_date, paid_date, amount, open_amount, currency FROM invoice_any WHERE customer_id = ? AND kind = 'invoice'";
+/* one customer's in rowid order too, as a full run reads them */
+static const char inv_one[] = "SELECT customer_id, issue_date, due_date, paid_date, amount, open_amount, currency FROM invoice_any WHERE customer_id = ? AND kind = 'invoice' ORDER BY id";
 static const char pay_all[] = "SELECT customer_id, date FROM payment WHERE customer_id IS NOT NULL AND amount > 0";
 static const char pay_one[] = "SELECT customer_id, date FROM payment WHERE customer_id = ? AND amount > 0";
 static const char prom_all[] = "SELECT customer_id, promised_date, settled_date FROM promise WHERE status = 'broken'";
