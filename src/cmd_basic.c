@@ -103,15 +103,19 @@ static const struct report_column invoice_columns[] = {
 	{"days_overdue", REPORT_NUMBER},
 };
 
-static const char sql_invoices[] =
-	"SELECT * FROM (SELECT i.number, c.code, i.kind, i.issue_date, i.due_date, i.currency, i.amount,"
-	" " SQL_OPEN_AS_OF " AS open,"
-	" EXISTS (SELECT 1 FROM dispute d WHERE d.invoice_id = i.id AND d.opened <= ?1"
-	"   AND (d.resolved IS NULL OR d.resolved > ?1))"
-	" FROM invoice i JOIN customer c ON c.id = i.customer_id"
-	" WHERE i.issue_date <= ?1 AND (?2 IS NULL OR c.code = ?2)"
-	" ORDER BY c.code, i.due_date, i.number)"
-	" WHERE ?3 = 0 OR open <> 0";
+/* Every invoice from the table; one customer's (?2, its id) through
+ * invoice_any, so that each half's customer index is searched. */
+#define SQL_INVOICES(from, where) \
+	"SELECT * FROM (SELECT i.number, c.code, i.kind, i.issue_date, i.due_date, i.currency, i.amount," \
+	" " SQL_OPEN_AS_OF " AS open," \
+	" EXISTS (SELECT 1 FROM dispute d WHERE d.invoice_id = i.id AND d.opened <= ?1" \
+	"   AND (d.resolved IS NULL OR d.resolved > ?1))" \
+	" FROM " from " i JOIN customer c ON c.id = i.customer_id" \
+	" WHERE i.issue_date <= ?1" where \
+	" ORDER BY c.code, i.due_date, i.number)" \
+	" WHERE ?3 = 0 OR open <> 0"
+static const char sql_invoices_all[] = SQL_INVOICES("invoice", "");
+static const char sql_invoices_one[] = SQL_INVOICES("invoice_any", " AND i.customer_id = ?2");
 
 int cmd_invoices(struct cmd_ctx *ctx, int argc, char **argv)
 {
@@ -137,11 +141,13 @@ int cmd_invoices(struct cmd_ctx *ctx, int argc, char **argv)
 	int rc = cmd_store(ctx, 0, &s);
 	if (rc != DUN_OK)
 		return rc;
-	if (customer != NULL && ledger_customer_id(s, customer) == 0)
+	int64_t customer_id = customer != NULL ? ledger_customer_id(s, customer) : 0;
+	if (customer != NULL && customer_id == 0)
 		return cmd_error(ctx, DUN_EDATA, "customer \"%s\": no such customer", customer);
-	sqlite3_stmt *st = store_stmt(s, sql_invoices);
+	sqlite3_stmt *st = store_stmt(s, customer != NULL ? sql_invoices_one : sql_invoices_all);
 	store_bind_date(st, 1, ctx->as_of);
-	store_bind_text(st, 2, customer);
+	if (customer != NULL)
+		sqlite3_bind_int64(st, 2, customer_id);
 	sqlite3_bind_int(st, 3, only_open);
 	struct report *r = report_begin(ctx->out, ctx->format, invoice_columns,
 	    (int)(sizeof invoice_columns / sizeof invoice_columns[0]));
