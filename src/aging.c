@@ -254,10 +254,13 @@ static int load_ids(struct aging *a, const char *sql, struct bitset *b, char **c
  * when dated after D at most one side existed at D: the invoice when it
  * was issued by D (then the cash came later), else the payment or credit
  * note. Only that side's open amount at D needs the amount back. For one
- * customer its own items are enough (the open ones issued after D are
- * found through its index, not by reading every open item): an
- * allocation never joins two customers' items (ledger.c), so what the
- * other allocations leave in the maps is never read. */
+ * customer its own items and allocations are enough, each found through
+ * its customer's index: an allocation never joins two customers' items
+ * (ledger.c) and its invoice side is an invoice, so the customer's
+ * allocations are those of its invoices. (Every allocation after D with
+ * only the customer's items marked issued later would put the other
+ * customers' in adjust, each then looked up: on the 2M-invoice ledger, a
+ * statement as of two years back took 5.8 s instead of 0.2 s.) */
 static int load_history(struct aging *a, char **cause)
 {
 	static const char issued_later_all[] = "SELECT id FROM invoice_any WHERE issue_date > ?1";
@@ -268,9 +271,15 @@ static int load_history(struct aging *a, char **cause)
 	if ((rc = load_ids(a, issued_later, &a->issued_later, cause)) != DUN_OK ||
 	    (rc = load_ids(a, paid_later, &a->paid_later, cause)) != DUN_OK)
 		return rc;
-	sqlite3_stmt *st = store_stmt(a->store,
-	    "SELECT invoice_id, coalesce(payment_id, 0), coalesce(credit_id, 0), amount FROM allocation WHERE date > ?1");
+	static const char allocated_later_all[] =
+	    "SELECT invoice_id, coalesce(payment_id, 0), coalesce(credit_id, 0), amount FROM allocation WHERE date > ?1";
+	static const char allocated_later_one[] =
+	    "SELECT a.invoice_id, coalesce(a.payment_id, 0), coalesce(a.credit_id, 0), a.amount"
+	    " FROM invoice_any i JOIN allocation a ON a.invoice_id = i.id WHERE a.date > ?1 AND i.customer_id = ?2";
+	sqlite3_stmt *st = store_stmt(a->store, a->o->customer_id ? allocated_later_one : allocated_later_all);
 	store_bind_text(st, 1, a->as_of);
+	if (a->o->customer_id)
+		sqlite3_bind_int64(st, 2, a->o->customer_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t invoice = sqlite3_column_int64(st, 0), payment = sqlite3_column_int64(st, 1);
 		int64_t credit = sqlite3_column_int64(st, 2);
