@@ -236,13 +236,21 @@ static int step_error(struct aging *a, sqlite3_stmt *st, int rc, char **cause)
 	return rc == SQLITE_DONE ? DUN_OK : store_error(a->store, "compute the aging", cause);
 }
 
-/* Fills b with the ids sql (binding D) returns: an ordered index read. */
-static int load_ids(struct aging *a, const char *sql, struct bitset *b, char **cause)
+/* A history statement: D at ?1 and, in the one-customer variants, the
+ * customer at ?2. */
+static sqlite3_stmt *history_stmt(struct aging *a, const char *sql)
 {
 	sqlite3_stmt *st = store_stmt(a->store, sql);
 	store_bind_text(st, 1, a->as_of);
 	if (sqlite3_bind_parameter_count(st) > 1)
 		sqlite3_bind_int64(st, 2, a->o->customer_id);
+	return st;
+}
+
+/* Fills b with the ids sql returns: an ordered index read. */
+static int load_ids(struct aging *a, const char *sql, struct bitset *b, char **cause)
+{
+	sqlite3_stmt *st = history_stmt(a, sql);
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		bitset_add(b, sqlite3_column_int64(st, 0));
@@ -276,10 +284,7 @@ static int load_history(struct aging *a, char **cause)
 	static const char allocated_later_one[] =
 	    "SELECT a.invoice_id, coalesce(a.payment_id, 0), coalesce(a.credit_id, 0), a.amount"
 	    " FROM invoice_any i JOIN allocation a ON a.invoice_id = i.id WHERE a.date > ?1 AND i.customer_id = ?2";
-	sqlite3_stmt *st = store_stmt(a->store, a->o->customer_id ? allocated_later_one : allocated_later_all);
-	store_bind_text(st, 1, a->as_of);
-	if (a->o->customer_id)
-		sqlite3_bind_int64(st, 2, a->o->customer_id);
+	sqlite3_stmt *st = history_stmt(a, a->o->customer_id ? allocated_later_one : allocated_later_all);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t invoice = sqlite3_column_int64(st, 0), payment = sqlite3_column_int64(st, 1);
 		int64_t credit = sqlite3_column_int64(st, 2);
@@ -293,9 +298,8 @@ static int load_history(struct aging *a, char **cause)
 	}
 	if ((rc = step_error(a, st, rc, cause)) != DUN_OK)
 		return rc;
-	st = store_stmt(a->store,
+	st = history_stmt(a,
 	    "SELECT invoice_id, coalesce(amount, -1) FROM dispute WHERE opened <= ?1 AND (resolved IS NULL OR resolved > ?1)");
-	store_bind_text(st, 1, a->as_of);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		id_map_find(&a->disputes, sqlite3_column_int64(st, 0), true)->amount = sqlite3_column_int64(st, 1);
 	return step_error(a, st, rc, cause);

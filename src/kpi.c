@@ -72,7 +72,7 @@ struct period {
 
 /* Adds each (day, currency, sum) row of st into flow[day - first]. */
 static int add_flows(struct store *s, struct fx *fx, sqlite3_stmt *st, day_t first,
-    fx_value *flow, fx_value *sum, char **cause)
+    fx_value *flow, char **cause)
 {
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -81,7 +81,6 @@ static int add_flows(struct store *s, struct fx *fx, sqlite3_stmt *st, day_t fir
 		if (err != DUN_OK)
 			return err;
 		flow[store_column_date(st, 0) - first] += v;
-		*sum += v;
 	}
 	return step_fail(s, st, rc, cause);
 }
@@ -219,29 +218,26 @@ static int compute(struct store *s, const struct kpi_options *o, struct kpi_resu
 		open_first = first;
 	struct period per = {first, P, xcalloc((size_t)P, sizeof (fx_value)), xcalloc((size_t)P, sizeof (fx_value)),
 		open_first, xcalloc((size_t)(o->as_of - open_first + 1), sizeof (fx_value))};
-	fx_value sales_sum = 0, receipts_sum = 0, open_sum = 0;
 	struct fx *fx = fx_new(s, o->base_currency, o->as_of);
 	sqlite3_stmt *st = store_stmt(s,
 	    "SELECT issue_date, currency, amount FROM invoice WHERE open_amount <> 0 AND issue_date >= ?1 AND issue_date <= ?2");
 	store_bind_date(st, 1, open_first);
 	store_bind_date(st, 2, o->as_of);
-	rc = add_flows(s, fx, st, open_first, per.open_sales, &open_sum, cause);
+	rc = add_flows(s, fx, st, open_first, per.open_sales, cause);
 	if (rc == DUN_OK) {
 		st = store_stmt(s, SETTLED_SALES_BY("issue_date, currency", "issue_date >= ?1 AND issue_date <= ?2"));
 		store_bind_date(st, 1, first);
 		store_bind_date(st, 2, o->as_of);
-		rc = add_flows(s, fx, st, first, per.sales, &sales_sum, cause);
+		rc = add_flows(s, fx, st, first, per.sales, cause);
 	}
-	for (int64_t i = 0; rc == DUN_OK && i < P; i++) {
+	for (int64_t i = 0; rc == DUN_OK && i < P; i++)
 		per.sales[i] += per.open_sales[first - open_first + i];
-		sales_sum += per.open_sales[first - open_first + i];
-	}
 	if (rc == DUN_OK) {
 		st = store_stmt(s,
 		    "SELECT date, currency, sum(amount) FROM payment WHERE date >= ?1 AND date <= ?2 GROUP BY date, currency");
 		store_bind_date(st, 1, first);
 		store_bind_date(st, 2, o->as_of);
-		rc = add_flows(s, fx, st, first, per.receipts, &receipts_sum, cause);
+		rc = add_flows(s, fx, st, first, per.receipts, cause);
 	}
 	if (rc == DUN_OK)
 		rc = countback(s, fx, &per, o->as_of, ar, &r->value[KPI_COUNTBACK_DSO], cause);
@@ -257,9 +253,12 @@ static int compute(struct store *s, const struct kpi_options *o, struct kpi_resu
 
 	/* ar(d) = ar(D) - sum of flows after d; summed over the P days each
 	 * flow on day first + i counts for the i days before it. */
-	fx_value days_sum = ar_scaled * P;
-	for (int64_t i = 0; i < P; i++)
+	fx_value days_sum = ar_scaled * P, sales_sum = 0, receipts_sum = 0;
+	for (int64_t i = 0; i < P; i++) {
 		days_sum -= (per.sales[i] - per.receipts[i]) * i;
+		sales_sum += per.sales[i];
+		receipts_sum += per.receipts[i];
+	}
 	money_t sales = fx_round(sales_sum, 1);
 	money_t previous = fx_round(ar_scaled - sales_sum + receipts_sum, 1);
 	free(per.sales);
